@@ -1,0 +1,7 @@
+// `portcullis` command line: one sub-command per file in this folder.
+import { Command } from 'commander';
+
+const program = new Command();
+program.name('portcullis').description('S3/OSS-compatible object store with an access plane that explains itself');
+
+await program.parseAsync(process.argv);
