@@ -1,7 +1,11 @@
 // `portcullis` command line: one sub-command per file in this folder.
 import { Command } from 'commander';
+import { registerSimulate } from './simulate.js';
 
 const program = new Command();
-program.name('portcullis').description('S3/OSS-compatible object store with an access plane that explains itself');
+program
+  .name('portcullis')
+  .description('S3/OSS-compatible object store with an access plane that explains itself');
+registerSimulate(program);
 
 await program.parseAsync(process.argv);

@@ -23,6 +23,8 @@ export interface Principal {
   federatedUserArn?: string;
   /** For services: the service principal (`s3.amazonaws.com`). */
   service?: string;
+  /** The S3 canonical user id of the caller's account, matched by `CanonicalUser` principals. */
+  canonicalUser?: string;
 }
 
 /** Condition context: lower-cased key → one value or several. Built once per request. */
