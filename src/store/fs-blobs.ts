@@ -1,0 +1,343 @@
+// Blobs as files under <data>/blobs/<id[0..2]>/<id[2..4]>/<id>, written through <data>/tmp/.
+//
+// Crash safety. A write goes: temp file → fdatasync → rename into its shard → fsync the shard
+// directory. Only then does the caller commit the metadata row naming the blob, and only after
+// a row stops naming a blob does the caller delete it. So a crash can leave (a) a temp file or
+// (b) a complete blob no row names — never a row naming a missing or partial blob. Both
+// leftovers are harmless and `sweep()` deletes them at start-up. Deletes skip the directory
+// fsync: a blob resurrected by a crash is just another unreferenced blob for the sweep.
+//
+// Blob ids are 128 random bits in hex, generated here, never derived from keys; every id that
+// comes back in is checked against that shape before it becomes a path, so none can traverse.
+import { randomBytes } from 'node:crypto';
+import { mkdir, open, readdir, rename, rm, stat, unlink, type FileHandle } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import type {
+  BlobConcatResult,
+  BlobStore,
+  BlobWriteOptions,
+  BlobWriteResult,
+  ByteRange,
+  ReferencedBlobs,
+  SweepOptions,
+  SweepResult,
+} from './blobs.js';
+import { createHasher, type ChecksumAlgorithm, type DigestAlgorithm, type Hasher } from './checksums.js';
+import { StoreError } from './errors.js';
+
+const BLOB_ID = /^[0-9a-f]{32}$/;
+// Gather small network chunks into one writev: one thread-pool round trip per MiB, not per chunk.
+const WRITE_BATCH_BYTES = 1 << 20;
+const READ_HIGH_WATER_MARK = 256 * 1024;
+const SWEEP_BATCH = 1000;
+
+export interface FsBlobStoreOptions {
+  /** fsync files and directories (default true). Only tests of throwaway data turn it off. */
+  readonly fsync?: boolean;
+}
+
+export function isBlobId(id: string): boolean {
+  return BLOB_ID.test(id);
+}
+
+export class FsBlobStore implements BlobStore {
+  private readonly blobsDir: string;
+  private readonly tmpDir: string;
+  private readonly fsync: boolean;
+  // Shard directories known to exist durably (or being created): created once per process.
+  private readonly shards = new Map<string, Promise<void>>();
+
+  private constructor(dataDir: string, options: FsBlobStoreOptions) {
+    this.blobsDir = join(dataDir, 'blobs');
+    this.tmpDir = join(dataDir, 'tmp');
+    this.fsync = options.fsync ?? true;
+  }
+
+  /** Opens (creating if needed) the blob store of a data directory. */
+  static async open(dataDir: string, options: FsBlobStoreOptions = {}): Promise<FsBlobStore> {
+    const store = new FsBlobStore(dataDir, options);
+    await mkdir(dataDir, { recursive: true });
+    const createdBlobs = await mkdirFresh(store.blobsDir);
+    const createdTmp = await mkdirFresh(store.tmpDir);
+    if (createdBlobs || createdTmp) await store.syncDir(dataDir);
+    return store;
+  }
+
+  /** The file of a blob; throws InvalidBlobId for anything this store could not have generated. */
+  pathOf(blobId: string): string {
+    if (!BLOB_ID.test(blobId)) throw new StoreError('InvalidBlobId', 'invalid blob id');
+    return join(this.blobsDir, blobId.slice(0, 2), blobId.slice(2, 4), blobId);
+  }
+
+  async write(body: AsyncIterable<Uint8Array>, options: BlobWriteOptions = {}): Promise<BlobWriteResult> {
+    const { blobId, size, digests } = await this.writeBlob(body, options, true);
+    const md5 = digests.get('MD5') as Buffer;
+    return { blobId, size, md5, checksums: checksumsOf(digests) };
+  }
+
+  /** Like write, but MD5 only when asked through expectedDigests (multipart ETags don't need it). */
+  async concat(blobIds: readonly string[], options: BlobWriteOptions = {}): Promise<BlobConcatResult> {
+    for (const id of blobIds) this.pathOf(id); // reject bad ids before creating anything
+    const parts = async function* (store: FsBlobStore): AsyncGenerator<Uint8Array> {
+      for (const id of blobIds) {
+        const stream = await store.read(id);
+        for await (const chunk of stream) yield chunk as Buffer;
+      }
+    };
+    const { blobId, size, digests } = await this.writeBlob(parts(this), options, false);
+    return { blobId, size, checksums: checksumsOf(digests) };
+  }
+
+  private async writeBlob(
+    body: AsyncIterable<Uint8Array>,
+    options: BlobWriteOptions,
+    md5: boolean,
+  ): Promise<{ blobId: string; size: number; digests: Map<DigestAlgorithm, Buffer> }> {
+    const hashers = new Map<DigestAlgorithm, Hasher>();
+    if (md5) hashers.set('MD5', createHasher('MD5'));
+    for (const alg of options.checksums ?? []) hashers.set(alg, createHasher(alg));
+    for (const alg of Object.keys(options.expectedDigests ?? {}) as DigestAlgorithm[]) {
+      if (!hashers.has(alg)) hashers.set(alg, createHasher(alg));
+    }
+    const expected = options.expectedLength;
+    const limit = Math.min(expected ?? Infinity, options.maxLength ?? Infinity);
+
+    const blobId = randomBytes(16).toString('hex');
+    const tmp = join(this.tmpDir, blobId);
+    let final: string | null = null;
+    let fh: FileHandle | null = await open(tmp, 'wx', 0o600);
+    let done = false;
+    try {
+      let size = 0;
+      let batch: Uint8Array[] = [];
+      let batchBytes = 0;
+      for await (const raw of body) {
+        const chunk: Uint8Array = typeof raw === 'string' ? Buffer.from(raw) : raw;
+        size += chunk.byteLength;
+        // Fail as soon as the body is too long; don't read (or store) the rest.
+        if (size > limit) {
+          throw new StoreError(
+            'EntityTooLarge',
+            expected !== undefined && size > expected
+              ? `body is longer than the expected ${expected} bytes`
+              : `body exceeds the maximum of ${options.maxLength} bytes`,
+          );
+        }
+        for (const h of hashers.values()) h.update(chunk);
+        batch.push(chunk);
+        batchBytes += chunk.byteLength;
+        if (batchBytes >= WRITE_BATCH_BYTES) {
+          await writeAllv(fh, batch);
+          batch = [];
+          batchBytes = 0;
+        }
+      }
+      if (batch.length > 0) await writeAllv(fh, batch);
+      if (expected !== undefined && size < expected) {
+        throw new StoreError('IncompleteBody', `body ended after ${size} of ${expected} bytes`, {
+          received: size,
+          expected,
+        });
+      }
+      const digests = new Map<DigestAlgorithm, Buffer>();
+      for (const [alg, h] of hashers) digests.set(alg, h.digest());
+      for (const [alg, want] of Object.entries(options.expectedDigests ?? {}) as [
+        DigestAlgorithm,
+        Buffer,
+      ][]) {
+        if (!want.equals(digests.get(alg) as Buffer)) {
+          throw new StoreError(
+            'BadDigest',
+            alg === 'MD5'
+              ? 'The Content-MD5 you specified did not match what we received.'
+              : `The ${alg} you specified did not match the calculated checksum.`,
+            { algorithm: alg },
+          );
+        }
+      }
+      if (this.fsync) await fh.datasync();
+      await fh.close();
+      fh = null;
+      const dir = await this.shardDir(blobId);
+      final = join(dir, blobId);
+      await rename(tmp, final);
+      if (this.fsync) await this.syncDir(dir);
+      done = true;
+      return { blobId, size, digests };
+    } finally {
+      if (!done) {
+        await fh?.close().catch(() => undefined);
+        await rm(tmp, { force: true }).catch(() => undefined);
+        // Renamed but the directory sync failed: not durable, so not acknowledged either.
+        if (final !== null) await rm(final, { force: true }).catch(() => undefined);
+      }
+    }
+  }
+
+  async read(blobId: string, range?: ByteRange): Promise<Readable> {
+    const path = this.pathOf(blobId);
+    let fh: FileHandle;
+    try {
+      fh = await open(path, 'r');
+    } catch (e) {
+      throw isNotFound(e) ? new StoreError('NoSuchBlob', `blob ${blobId} is missing`) : e;
+    }
+    // The stream owns the handle from here and closes it on end, error or destroy.
+    return fh.createReadStream({
+      start: range?.start,
+      end: range?.end,
+      highWaterMark: READ_HIGH_WATER_MARK,
+    });
+  }
+
+  async size(blobId: string): Promise<number> {
+    try {
+      return (await stat(this.pathOf(blobId))).size;
+    } catch (e) {
+      throw isNotFound(e) ? new StoreError('NoSuchBlob', `blob ${blobId} is missing`) : e;
+    }
+  }
+
+  async delete(blobId: string): Promise<void> {
+    try {
+      await unlink(this.pathOf(blobId));
+    } catch (e) {
+      if (!isNotFound(e)) throw e;
+    }
+  }
+
+  async sweep(referenced: ReferencedBlobs, options: SweepOptions = {}): Promise<SweepResult> {
+    const cutoff = Date.now() - (options.minAgeMs ?? 0);
+    let tempFilesRemoved = 0;
+    for (const name of await readdir(this.tmpDir)) {
+      const path = join(this.tmpDir, name);
+      const st = await statOrNull(path);
+      if (st !== null && st.mtimeMs <= cutoff) {
+        await rm(path, { force: true, recursive: true });
+        tempFilesRemoved++;
+      }
+    }
+
+    let blobsRemoved = 0;
+    let blobsKept = 0;
+    let batch: string[] = [];
+    const flush = async (): Promise<void> => {
+      const live = await referenced(batch);
+      for (const id of batch) {
+        if (live.has(id)) {
+          blobsKept++;
+        } else {
+          await this.delete(id);
+          blobsRemoved++;
+        }
+      }
+      batch = [];
+    };
+    for (const d1 of await readdirOrEmpty(this.blobsDir)) {
+      for (const d2 of await readdirOrEmpty(join(this.blobsDir, d1))) {
+        const dir = join(this.blobsDir, d1, d2);
+        for (const name of await readdirOrEmpty(dir)) {
+          // Files of any other shape are not ours to judge: leave them alone.
+          if (!BLOB_ID.test(name) || name.slice(0, 2) !== d1 || name.slice(2, 4) !== d2) continue;
+          const st = await statOrNull(join(dir, name));
+          if (st === null) continue;
+          if (st.mtimeMs > cutoff) {
+            blobsKept++;
+            continue;
+          }
+          batch.push(name);
+          if (batch.length >= SWEEP_BATCH) await flush();
+        }
+      }
+    }
+    if (batch.length > 0) await flush();
+    return { tempFilesRemoved, blobsRemoved, blobsKept };
+  }
+
+  /** Creates the blob's two shard directories once, each made durable in its parent. */
+  private shardDir(blobId: string): Promise<string> {
+    const d1 = join(this.blobsDir, blobId.slice(0, 2));
+    const d2 = join(d1, blobId.slice(2, 4));
+    let ready = this.shards.get(d2);
+    if (ready === undefined) {
+      ready = (async () => {
+        if ((await mkdirFresh(d1)) && this.fsync) await this.syncDir(this.blobsDir);
+        if ((await mkdirFresh(d2)) && this.fsync) await this.syncDir(d1);
+      })();
+      this.shards.set(d2, ready);
+      ready.catch(() => this.shards.delete(d2));
+    }
+    return ready.then(() => d2);
+  }
+
+  private async syncDir(dir: string): Promise<void> {
+    if (!this.fsync) return;
+    const fh = await open(dir, 'r');
+    try {
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+  }
+}
+
+function checksumsOf(digests: Map<DigestAlgorithm, Buffer>): Partial<Record<ChecksumAlgorithm, Buffer>> {
+  const out: Partial<Record<ChecksumAlgorithm, Buffer>> = {};
+  for (const [alg, digest] of digests) if (alg !== 'MD5') out[alg] = digest;
+  return out;
+}
+
+/** writev until every byte is down: the kernel may accept fewer bytes than asked. */
+async function writeAllv(fh: FileHandle, chunks: Uint8Array[]): Promise<void> {
+  let pending = chunks;
+  for (;;) {
+    const total = pending.reduce((n, c) => n + c.byteLength, 0);
+    if (total === 0) return;
+    const { bytesWritten } = await fh.writev(pending);
+    if (bytesWritten >= total) return;
+    let skip = bytesWritten;
+    const rest: Uint8Array[] = [];
+    for (const c of pending) {
+      if (skip >= c.byteLength) {
+        skip -= c.byteLength;
+      } else {
+        rest.push(skip > 0 ? c.subarray(skip) : c);
+        skip = 0;
+      }
+    }
+    pending = rest;
+  }
+}
+
+async function mkdirFresh(dir: string): Promise<boolean> {
+  try {
+    await mkdir(dir);
+    return true;
+  } catch (e) {
+    if (typeof e === 'object' && e !== null && (e as { code?: unknown }).code === 'EEXIST') return false;
+    throw e;
+  }
+}
+
+function isNotFound(e: unknown): boolean {
+  return typeof e === 'object' && e !== null && (e as { code?: unknown }).code === 'ENOENT';
+}
+
+async function statOrNull(path: string): Promise<{ mtimeMs: number } | null> {
+  try {
+    return await stat(path);
+  } catch (e) {
+    if (isNotFound(e)) return null;
+    throw e;
+  }
+}
+
+async function readdirOrEmpty(dir: string): Promise<string[]> {
+  try {
+    return await readdir(dir);
+  } catch (e) {
+    if (isNotFound(e)) return [];
+    throw e;
+  }
+}

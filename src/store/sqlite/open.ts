@@ -1,0 +1,50 @@
+// The embedded metadata store: one SQLite file, used by one process at a time.
+//
+// Durability: WAL journal. synchronous=FULL (the default here) fsyncs the WAL at every commit,
+// so an acknowledged write survives power loss; NORMAL may lose the last commits on power loss
+// (never corrupts), which would break the blob-then-row ordering's promise for acknowledged
+// writes. Measured on this machine (test/store/sqlite-bench.ts): see the README of src/store.
+import Database from 'better-sqlite3';
+import { Kysely, SqliteDialect } from 'kysely';
+import { migrateStore } from '../sql/migrations.js';
+import type { StoreDatabase } from '../sql/schema.js';
+import { SqlMetadataStore } from '../sql/sql-metadata-store.js';
+import { CachingSqliteDatabase } from './statement-cache.js';
+import { sqliteTraits } from './traits.js';
+
+export interface SqliteMetadataStoreOptions {
+  /** The database file (created if absent), or ':memory:' for throwaway stores. */
+  readonly path: string;
+  /** 'FULL' (default): durable commits. 'NORMAL': faster, last commits may be lost on power loss. */
+  readonly synchronous?: 'FULL' | 'NORMAL';
+}
+
+export async function openSqliteMetadataStore(
+  options: SqliteMetadataStoreOptions,
+): Promise<SqlMetadataStore> {
+  const raw = new Database(options.path);
+  try {
+    raw.pragma('journal_mode = WAL');
+    raw.pragma(`synchronous = ${options.synchronous === 'NORMAL' ? 'NORMAL' : 'FULL'}`);
+    raw.pragma('foreign_keys = ON');
+    raw.pragma('busy_timeout = 5000');
+    const encoding: unknown = raw.pragma('encoding', { simple: true });
+    if (encoding !== 'UTF-8') {
+      // BINARY collation orders by UTF-8 bytes only when the text is stored as UTF-8.
+      throw new Error(`metadata database ${options.path} uses ${String(encoding)}, not UTF-8`);
+    }
+  } catch (e) {
+    raw.close();
+    throw e;
+  }
+  const db = new Kysely<StoreDatabase>({
+    dialect: new SqliteDialect({ database: new CachingSqliteDatabase(raw) }),
+  });
+  try {
+    await migrateStore(db, 'sqlite');
+  } catch (e) {
+    await db.destroy();
+    throw e;
+  }
+  return new SqlMetadataStore(db, sqliteTraits);
+}
