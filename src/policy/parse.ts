@@ -191,7 +191,7 @@ class Validator {
     }
     const root = json.parsed.value;
     if (!isObject(root)) {
-      this.report('', `a policy document must be a JSON object, not ${kindOf(root)}`);
+      this.report('', `must be a JSON object, not ${kindOf(root)}`);
       return this.finish(undefined);
     }
     this.dialect = this.pickDialect(root);
@@ -248,14 +248,11 @@ class Validator {
       text = JSON.stringify(input) as string | undefined;
     } catch (e) {
       const reason = e instanceof Error ? e.message : String(e);
-      this.report('', `a policy document must be plain JSON data (${reason})`);
+      this.report('', `must be plain JSON data (${reason})`);
       return undefined;
     }
     if (text === undefined) {
-      this.report(
-        '',
-        `a policy document must be a JSON object, not ${input === undefined ? 'undefined' : typeof input}`,
-      );
+      this.report('', `must be a JSON object, not ${input === undefined ? 'undefined' : typeof input}`);
       return undefined;
     }
     const result = parseJsonSource(text, { positions: false });
