@@ -56,7 +56,10 @@ export function hasVariables(parts: readonly TemplatePart[]): boolean {
  * The value a variable stands for in this request, or undefined when it cannot be used: the
  * key is missing without a default, or it has several values (a template needs exactly one).
  */
-export function resolveVariable(variable: PolicyVariable, ctx: RequestContext | undefined): string | undefined {
+export function resolveVariable(
+  variable: PolicyVariable,
+  ctx: RequestContext | undefined,
+): string | undefined {
   const value = ctx?.get(variable.lookup);
   if (value === undefined) return variable.defaultValue;
   if (typeof value === 'string') return value;
@@ -66,7 +69,10 @@ export function resolveVariable(variable: PolicyVariable, ctx: RequestContext | 
 }
 
 /** The template with every variable substituted, or undefined when a variable cannot be resolved. */
-export function resolveTemplate(parts: readonly TemplatePart[], ctx: RequestContext | undefined): string | undefined {
+export function resolveTemplate(
+  parts: readonly TemplatePart[],
+  ctx: RequestContext | undefined,
+): string | undefined {
   let out = '';
   for (const p of parts) {
     if (p.kind === 'variable') {

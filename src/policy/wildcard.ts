@@ -106,6 +106,8 @@ class Glob {
       case ALL:
         return true;
       case EXACT:
+        // Whole-string equality is a pointer or hash check when V8 can use one.
+        if (start === 0 && end === v.length) return v === lit;
         return end - start === lit.length && v.startsWith(lit, start);
       case PREFIX:
         return end - start >= lit.length && v.startsWith(lit, start);

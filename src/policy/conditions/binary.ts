@@ -26,8 +26,10 @@ export const BINARY_OPERATORS: Readonly<Record<string, OperatorSpec>> = {
           for (let i = 0; i < decoded.length; i++) if (decoded[i]?.equals(bytes)) return i;
           return -1;
         },
-        invalidContextValue: (value) => (decodeBase64(value) === undefined ? 'which is not base64' : undefined),
-        unusable: (i) => (decoded[i] === undefined ? `${values[i]} is not base64, so the value never matches` : undefined),
+        invalidContextValue: (value) =>
+          decodeBase64(value) === undefined ? 'which is not base64' : undefined,
+        unusable: (i) =>
+          decoded[i] === undefined ? `${values[i]} is not base64, so the value never matches` : undefined,
       };
     },
   },

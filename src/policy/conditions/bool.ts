@@ -20,7 +20,8 @@ export const BOOL_OPERATORS: Readonly<Record<string, OperatorSpec>> = {
           const b = parseBool(value);
           return b < 0 ? -1 : parsed.indexOf(b);
         },
-        invalidContextValue: (value) => (parseBool(value) < 0 ? 'which is neither true nor false' : undefined),
+        invalidContextValue: (value) =>
+          parseBool(value) < 0 ? 'which is neither true nor false' : undefined,
         unusable: (i) =>
           parsed[i] === -1 ? `${values[i]} is neither true nor false, so the value never matches` : undefined,
       };

@@ -69,7 +69,11 @@ export function explainCondition(condition: CompiledCondition, ctx: RequestConte
   const matched = condition.test(ctx);
   if (condition instanceof NullCondition) {
     const cv = ctx.get(condition.lookup);
-    return outcome(matched, cv, matched ? undefined : explainNull(condition.clause.key, condition.nullTest, cv));
+    return outcome(
+      matched,
+      cv,
+      matched ? undefined : explainNull(condition.clause.key, condition.nullTest, cv),
+    );
   }
   if (condition instanceof ValueCondition) {
     const cv = ctx.get(condition.lookup);
@@ -116,7 +120,11 @@ class UnknownCondition implements CompiledCondition {
   }
 }
 
-function outcome(matched: boolean, contextValue: ContextValue | undefined, reason: string | undefined): ConditionOutcome {
+function outcome(
+  matched: boolean,
+  contextValue: ContextValue | undefined,
+  reason: string | undefined,
+): ConditionOutcome {
   const o: ConditionOutcome = { matched };
   if (contextValue !== undefined) o.contextValue = contextValue;
   if (reason !== undefined) o.reason = reason;
@@ -135,7 +143,8 @@ function explainValues(
   const q = clause.qualifier;
 
   if (isAbsent(cv)) {
-    const absent = cv === undefined ? `${key} is missing from the request` : `${key} has no values in the request`;
+    const absent =
+      cv === undefined ? `${key} is missing from the request` : `${key} has no values in the request`;
     if (!matched) return q === 'ForAnyValue' ? `${absent} (ForAnyValue: needs at least one value)` : absent;
     if (clause.ifExists) return `${absent}; ${clause.operator} holds when the key is missing`;
     if (q === 'ForAllValues') return `${absent}; ForAllValues: holds for an empty set of values`;
@@ -166,7 +175,13 @@ function explainValues(
 }
 
 /** Why one request value does not satisfy the comparison. */
-function describeValue(c: ValueCondition, subject: string, v: string, ctx: RequestContext, policy: string): string {
+function describeValue(
+  c: ValueCondition,
+  subject: string,
+  v: string,
+  ctx: RequestContext,
+  policy: string,
+): string {
   const { spec, values, clause } = c;
   const shown = `${subject} is ${JSON.stringify(v)}`;
   const index = values.find(v, ctx);

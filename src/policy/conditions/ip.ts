@@ -163,9 +163,9 @@ export function parseCidr(text: string): Cidr | undefined {
 
 /** Does the address held in `scratch` (with `flags`) lie in `c`? */
 function inCidr(c: Cidr, flags: number): boolean {
-  if (c.family === 4) return (flags & HAS_V4) !== 0 && ((scratch[4]! & c.mask[0]) >>> 0) === c.net[0];
+  if (c.family === 4) return (flags & HAS_V4) !== 0 && (scratch[4]! & c.mask[0]) >>> 0 === c.net[0];
   if ((flags & HAS_V6) === 0) return false;
-  for (let k = 0; k < 4; k++) if (((scratch[k]! & c.mask[k]!) >>> 0) !== c.net[k]) return false;
+  for (let k = 0; k < 4; k++) if ((scratch[k]! & c.mask[k]!) >>> 0 !== c.net[k]) return false;
   return true;
 }
 
@@ -194,7 +194,9 @@ function ipSpec(negated: boolean): OperatorSpec {
         },
         invalidContextValue: (value) => (isIpAddress(value) ? undefined : 'which is not an IP address'),
         unusable: (i) =>
-          cidrs[i] === undefined ? `${values[i]} is not an IP address or CIDR block, so the value never matches` : undefined,
+          cidrs[i] === undefined
+            ? `${values[i]} is not an IP address or CIDR block, so the value never matches`
+            : undefined,
       };
     },
   };

@@ -62,7 +62,8 @@ export function orderedSpec(
           return -1;
         },
         invalidContextValue: (value) => (parse(value) !== parse(value) ? `which is not ${what}` : undefined),
-        unusable: (i) => (Number.isNaN(parsed[i]) ? `${values[i]} is not ${what}, so the value never matches` : undefined),
+        unusable: (i) =>
+          Number.isNaN(parsed[i]) ? `${values[i]} is not ${what}, so the value never matches` : undefined,
       };
     },
   };

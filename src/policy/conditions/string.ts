@@ -69,7 +69,9 @@ function equalsSpec(negated: boolean, ignoreCase: boolean): OperatorSpec {
 }
 
 const like = (negated: boolean): OperatorSpec =>
-  patternSpec(negated, 'like', (v, opts) => compileStringPattern(v, { ignoreCase: false, variables: opts.variables }));
+  patternSpec(negated, 'like', (v, opts) =>
+    compileStringPattern(v, { ignoreCase: false, variables: opts.variables }),
+  );
 
 export const STRING_OPERATORS: Readonly<Record<string, OperatorSpec>> = {
   StringEquals: equalsSpec(false, false),
