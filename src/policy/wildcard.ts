@@ -106,7 +106,7 @@ class Glob {
       case ALL:
         return true;
       case EXACT:
-        // Whole-string equality is a pointer or hash check when V8 can use one.
+        // Whole-string equality: V8 checks identity and length before comparing characters.
         if (start === 0 && end === v.length) return v === lit;
         return end - start === lit.length && v.startsWith(lit, start);
       case PREFIX:
