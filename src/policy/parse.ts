@@ -10,6 +10,7 @@ import {
   type SourceSpan,
 } from './json-source.js';
 import { checkPolicySize, describePolicyType } from './limits.js';
+import { compileActionPattern } from './wildcard.js';
 import type {
   ConditionClause,
   Dialect,
@@ -153,15 +154,6 @@ function suggest(name: string, known: readonly string[]): string {
   return match.toLowerCase() === lower
     ? ` (names are case-sensitive: did you mean "${match}"?)`
     : ` (did you mean "${match}"?)`;
-}
-
-/** Converts a wildcard pattern to an anchored, case-insensitive RegExp (for trust-action checks). */
-function wildcardRegExp(pattern: string): RegExp {
-  const body = pattern
-    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-    .replace(/\*/g, '.*')
-    .replace(/\?/g, '.');
-  return new RegExp(`^${body}$`, 'i');
 }
 
 type Anchor = 'value' | 'key';
@@ -804,7 +796,6 @@ function hasSegments(arn: string, count: number): boolean {
 
 function isTrustAction(action: string): boolean {
   if (action === '*') return true;
-  if (!action.includes('*') && !action.includes('?')) return TRUST_ACTIONS.includes(action.toLowerCase());
-  const re = wildcardRegExp(action);
-  return TRUST_ACTIONS.some((a) => re.test(a));
+  const pattern = compileActionPattern(action);
+  return TRUST_ACTIONS.some((a) => pattern.test(a));
 }
