@@ -333,11 +333,17 @@ async function statOrNull(path: string): Promise<{ mtimeMs: number } | null> {
   }
 }
 
+/** Entries of a directory; nothing for a vanished path or a file where a directory was expected. */
 async function readdirOrEmpty(dir: string): Promise<string[]> {
   try {
     return await readdir(dir);
   } catch (e) {
-    if (isNotFound(e)) return [];
+    if (
+      isNotFound(e) ||
+      (typeof e === 'object' && e !== null && (e as { code?: unknown }).code === 'ENOTDIR')
+    ) {
+      return [];
+    }
     throw e;
   }
 }
