@@ -8,6 +8,8 @@ import type { ContextValue, AuthzRequest } from './request.js';
 import type { Location } from './model.js';
 import { Reach, REACH_NAMES } from './principal-match.js';
 import { RULES } from './rules.js';
+import { describeUnresolved } from './variables.js';
+import { unresolvedPatternVariable } from './wildcard.js';
 
 export interface ConditionTrace {
   operator: string;
@@ -26,6 +28,8 @@ export interface StatementTrace {
   matched: boolean;
   action: boolean;
   resource: boolean;
+  /** Why the resource did not match, when a policy variable was the cause. */
+  resourceReason?: string;
   /** Only for statements with Principal/NotPrincipal: whether and how specifically it names the caller. */
   principal?: { matched: boolean; reach: string };
   conditions: ConditionTrace[];
@@ -83,6 +87,7 @@ export function explain(req: AuthzRequest, set: PolicySet): Explanation {
 function traceStatement(s: CompiledStatement, req: AuthzRequest): StatementTrace {
   const action = actionMatches(s, req.action);
   const resource = resourceMatches(s, req.resource, req.context);
+  const resourceReason = resource ? undefined : unresolvedResourceReason(s, req);
   const conditions = s.conditions.map((c): ConditionTrace => {
     const outcome = explainCondition(c, req.context);
     return {
@@ -108,10 +113,20 @@ function traceStatement(s: CompiledStatement, req: AuthzRequest): StatementTrace
     matched: action && resource && principalOk && conditions.every((c) => c.matched),
     action,
     resource,
+    ...(resourceReason !== undefined ? { resourceReason } : {}),
     ...(principal ? { principal } : {}),
     conditions,
     location: s.statement.loc,
   };
+}
+
+/** When no resource pattern could match because a policy variable has no usable value, say which. */
+function unresolvedResourceReason(s: CompiledStatement, req: AuthzRequest): string | undefined {
+  for (const pattern of s.resources) {
+    const variable = unresolvedPatternVariable(pattern, req.context);
+    if (variable !== undefined) return describeUnresolved(variable, req.context);
+  }
+  return undefined;
 }
 
 /** The same choice fastScan makes: first matching Deny, else the (best-reaching) matching Allow. */

@@ -56,6 +56,7 @@ function renderStatement(s: StatementTrace, head: string, pad: string, c: Palett
   const parts = [`action ${tick(s.action, c)}`, `resource ${tick(s.resource, c)}`];
   if (s.principal) parts.push(`principal ${tick(s.principal.matched, c)}${s.principal.matched ? ` (${s.principal.reach})` : ''}`);
   const out = [`${head} ${mark} ${s.statement} ${s.effect}${at}  ${parts.join('  ')}`];
+  if (s.resourceReason) out.push(`${pad}   ${c.yellow(s.resourceReason)}`);
   for (const cond of s.conditions) out.push(`${pad}   ${renderCondition(cond, c)}`);
   return out;
 }
