@@ -3,6 +3,9 @@
 import type { Readable } from 'node:stream';
 import type { ChecksumAlgorithm, DigestAlgorithm } from './checksums.js';
 
+/** A request stream (any Node Readable of bytes), an async generator, or chunks already in memory. */
+export type BlobBody = AsyncIterable<Uint8Array> | Iterable<Uint8Array>;
+
 export interface BlobWriteOptions {
   /** Exact body length (Content-Length or x-amz-decoded-content-length); else any length. */
   readonly expectedLength?: number;
@@ -53,7 +56,7 @@ export interface BlobStore {
    * Streams `body` into a new durable blob. On any failure (short or long body, digest mismatch,
    * source error) nothing is left behind and the error is thrown (StoreError for the first three).
    */
-  write(body: AsyncIterable<Uint8Array>, options?: BlobWriteOptions): Promise<BlobWriteResult>;
+  write(body: BlobBody, options?: BlobWriteOptions): Promise<BlobWriteResult>;
   /** Opens a blob for reading (NoSuchBlob / InvalidBlobId fail here, before any byte is sent). */
   read(blobId: string, range?: ByteRange): Promise<Readable>;
   size(blobId: string): Promise<number>;

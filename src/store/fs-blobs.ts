@@ -14,6 +14,7 @@ import { mkdir, open, readdir, rename, rm, stat, unlink, type FileHandle } from 
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import type {
+  BlobBody,
   BlobConcatResult,
   BlobStore,
   BlobWriteOptions,
@@ -70,7 +71,7 @@ export class FsBlobStore implements BlobStore {
     return join(this.blobsDir, blobId.slice(0, 2), blobId.slice(2, 4), blobId);
   }
 
-  async write(body: AsyncIterable<Uint8Array>, options: BlobWriteOptions = {}): Promise<BlobWriteResult> {
+  async write(body: BlobBody, options: BlobWriteOptions = {}): Promise<BlobWriteResult> {
     const { blobId, size, digests } = await this.writeBlob(body, options, true);
     const md5 = digests.get('MD5') as Buffer;
     return { blobId, size, md5, checksums: checksumsOf(digests) };
@@ -90,7 +91,7 @@ export class FsBlobStore implements BlobStore {
   }
 
   private async writeBlob(
-    body: AsyncIterable<Uint8Array>,
+    body: BlobBody,
     options: BlobWriteOptions,
     md5: boolean,
   ): Promise<{ blobId: string; size: number; digests: Map<DigestAlgorithm, Buffer> }> {

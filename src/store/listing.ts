@@ -41,6 +41,10 @@ export interface ListPage<E> {
 
 // Enough rows per round trip to fill a typical 1000-key page plus one to detect truncation.
 const MAX_BATCH = 1001;
+// Under a delimiter, a fetched batch is cut short by the first key that rolls up, so rows are
+// fetched a few at first and the batch doubles while rows keep being used: a listing of many
+// common prefixes reads one row per prefix, a flat one reaches full batches in a few steps.
+const FIRST_DELIMITED_BATCH = 4;
 
 export async function listPage<E>(req: ListRequest<E>): Promise<ListPage<E>> {
   const entries: E[] = [];
@@ -52,9 +56,10 @@ export async function listPage<E>(req: ListRequest<E>): Promise<ListPage<E>> {
   let lower = tighter(req.start, req.prefix);
   let last: ListItem<E> | null = null;
   let count = 0;
+  let batch = delimiter ? FIRST_DELIMITED_BATCH : MAX_BATCH;
 
   for (;;) {
-    const limit = Math.min(req.maxItems - count + 1, MAX_BATCH);
+    const limit = Math.min(req.maxItems - count + 1, batch);
     const rows = await req.fetch(lower, upper, limit);
     let reseek = false;
     for (const row of rows) {
@@ -73,6 +78,7 @@ export async function listPage<E>(req: ListRequest<E>): Promise<ListPage<E>> {
         if (next === null) return { entries, prefixes, isTruncated: false, last: null };
         lower = { key: next, inclusive: true };
         reseek = true;
+        batch = 1;
         break;
       }
       if (count === req.maxItems) return { entries, prefixes, isTruncated: true, last };
@@ -82,6 +88,7 @@ export async function listPage<E>(req: ListRequest<E>): Promise<ListPage<E>> {
       lower = req.positionAfter(row);
     }
     if (!reseek && rows.length < limit) return { entries, prefixes, isTruncated: false, last: null };
+    if (!reseek) batch = Math.min(batch * 2, MAX_BATCH);
   }
 }
 

@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
 import { isStoreError, type StoreErrorCode } from '../../src/store/errors.js';
-import { commonPrefixOf, compareKeys } from '../../src/store/keys.js';
+import { commonPrefixOf } from '../../src/store/keys.js';
 import type {
   MetadataStore,
   MultipartUploadRecord,

@@ -1,11 +1,12 @@
 // The embedded metadata store: one SQLite file, used by one process at a time.
 //
-// Durability: WAL journal. synchronous=FULL (the default here) fsyncs the WAL at every commit,
-// so an acknowledged write survives power loss; NORMAL may lose the last commits on power loss
-// (never corrupts), which would break the blob-then-row ordering's promise for acknowledged
-// writes. Measured on this machine (test/store/sqlite-bench.ts): see the README of src/store.
+// Durability: WAL journal. synchronous=FULL (the default) fsyncs the WAL at every commit, so an
+// acknowledged write survives power loss. NORMAL may lose the last commits on power loss (it
+// never corrupts): an acknowledged PUT could vanish though its blob is on disk. FULL costs about
+// 0.4 ms per commit on this machine, spent inside better-sqlite3's synchronous call, i.e. on
+// the event loop (test/store/bench.ts; numbers in src/store/README.md).
 import Database from 'better-sqlite3';
-import { Kysely, SqliteDialect } from 'kysely';
+import { Kysely, SqliteAdapter, SqliteDialect, type DialectAdapter } from 'kysely';
 import { migrateStore } from '../sql/migrations.js';
 import type { StoreDatabase } from '../sql/schema.js';
 import { SqlMetadataStore } from '../sql/sql-metadata-store.js';
@@ -17,6 +18,21 @@ export interface SqliteMetadataStoreOptions {
   readonly path: string;
   /** 'FULL' (default): durable commits. 'NORMAL': faster, last commits may be lost on power loss. */
   readonly synchronous?: 'FULL' | 'NORMAL';
+}
+
+// Kysely assumes SQLite has no transactional DDL and runs migrations statement by statement;
+// SQLite does have it, and a crash halfway through the first migration would otherwise leave
+// a half-made schema that fails every later start.
+class TransactionalDdlSqliteAdapter extends SqliteAdapter {
+  override get supportsTransactionalDdl(): boolean {
+    return true;
+  }
+}
+
+class StoreSqliteDialect extends SqliteDialect {
+  override createAdapter(): DialectAdapter {
+    return new TransactionalDdlSqliteAdapter();
+  }
 }
 
 export async function openSqliteMetadataStore(
@@ -38,7 +54,7 @@ export async function openSqliteMetadataStore(
     throw e;
   }
   const db = new Kysely<StoreDatabase>({
-    dialect: new SqliteDialect({ database: new CachingSqliteDatabase(raw) }),
+    dialect: new StoreSqliteDialect({ database: new CachingSqliteDatabase(raw) }),
   });
   try {
     await migrateStore(db, 'sqlite');
