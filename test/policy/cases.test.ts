@@ -57,7 +57,10 @@ const decisionTables = decisionFiles.map((file) => ({ file, cases: readArray(fil
 const invalidCases = readArray(INVALID_FILE) as InvalidCase[];
 
 /** The fields a case asserts, picked from an output in the same shape as the expectation. */
-function observed(output: { decision: string; deniedBy: string | null; explicit: boolean; message: string | null }, expect: Expectation) {
+function observed(
+  output: { decision: string; deniedBy: string | null; explicit: boolean; message: string | null },
+  expect: Expectation,
+) {
   return {
     decision: output.decision,
     deniedBy: output.deniedBy,
@@ -93,7 +96,10 @@ for (const c of invalidCases) {
       (err: unknown) => {
         assert.ok(err instanceof CaseError, `expected a CaseError, got ${String(err)}`);
         for (const part of wanted) {
-          assert.ok(err.message.includes(part), `error ${JSON.stringify(err.message)} does not name ${JSON.stringify(part)}`);
+          assert.ok(
+            err.message.includes(part),
+            `error ${JSON.stringify(err.message)} does not name ${JSON.stringify(part)}`,
+          );
         }
         return true;
       },
@@ -104,7 +110,10 @@ for (const c of invalidCases) {
 
 test('policy case tables: well-formed, every case names a rule, names unique per file', () => {
   let total = 0;
-  const tables = [...decisionTables, { file: INVALID_FILE, cases: invalidCases as unknown as DecisionCase[] }];
+  const tables = [
+    ...decisionTables,
+    { file: INVALID_FILE, cases: invalidCases as unknown as DecisionCase[] },
+  ];
   for (const { file, cases } of tables) {
     const names = new Set<string>();
     for (const [i, c] of cases.entries()) {
@@ -119,8 +128,14 @@ test('policy case tables: well-formed, every case names a rule, names unique per
     }
     if (file !== INVALID_FILE) total += cases.length;
   }
-  assert.ok(total >= MIN_DECISION_CASES, `only ${total} decision cases (want at least ${MIN_DECISION_CASES})`);
-  assert.ok(invalidCases.length >= MIN_INVALID_CASES, `only ${invalidCases.length} invalid cases (want at least ${MIN_INVALID_CASES})`);
+  assert.ok(
+    total >= MIN_DECISION_CASES,
+    `only ${total} decision cases (want at least ${MIN_DECISION_CASES})`,
+  );
+  assert.ok(
+    invalidCases.length >= MIN_INVALID_CASES,
+    `only ${invalidCases.length} invalid cases (want at least ${MIN_INVALID_CASES})`,
+  );
 });
 
 test('policy case tables: expectations are self-consistent', () => {
@@ -129,21 +144,37 @@ test('policy case tables: expectations are self-consistent', () => {
       const where = `${file} › ${c.name}`;
       const e = c.expect;
       assert.ok(e !== null && typeof e === 'object', `${where}: missing "expect"`);
-      assert.ok((DECISIONS as readonly string[]).includes(e.decision), `${where}: bad decision ${String(e.decision)}`);
-      assert.equal(e.explicit, e.decision === 'ExplicitlyDenied', `${where}: explicit must be true exactly for ExplicitlyDenied`);
+      assert.ok(
+        (DECISIONS as readonly string[]).includes(e.decision),
+        `${where}: bad decision ${String(e.decision)}`,
+      );
+      assert.equal(
+        e.explicit,
+        e.decision === 'ExplicitlyDenied',
+        `${where}: explicit must be true exactly for ExplicitlyDenied`,
+      );
       if (e.decision === 'Allowed') {
         assert.equal(e.deniedBy, null, `${where}: an allowed case has deniedBy null`);
         if ('message' in e) assert.equal(e.message, null, `${where}: an allowed case has no message`);
       } else {
-        assert.ok((LAYERS as readonly string[]).includes(String(e.deniedBy)), `${where}: bad deniedBy ${String(e.deniedBy)}`);
-        if ('message' in e) assert.equal(typeof e.message, 'string', `${where}: a denial's message is a string`);
+        assert.ok(
+          (LAYERS as readonly string[]).includes(String(e.deniedBy)),
+          `${where}: bad deniedBy ${String(e.deniedBy)}`,
+        );
+        if ('message' in e)
+          assert.equal(typeof e.message, 'string', `${where}: a denial's message is a string`);
       }
-      const extra = Object.keys(e).filter((k) => !['decision', 'deniedBy', 'explicit', 'message'].includes(k));
+      const extra = Object.keys(e).filter(
+        (k) => !['decision', 'deniedBy', 'explicit', 'message'].includes(k),
+      );
       assert.deepEqual(extra, [], `${where}: unknown expect fields`);
     }
   }
   for (const c of invalidCases) {
     const parts = Array.isArray(c.errorIncludes) ? c.errorIncludes : [c.errorIncludes];
-    assert.ok(parts.length > 0 && parts.every((p) => typeof p === 'string' && p !== ''), `${INVALID_FILE} › ${c.name}: errorIncludes`);
+    assert.ok(
+      parts.length > 0 && parts.every((p) => typeof p === 'string' && p !== ''),
+      `${INVALID_FILE} › ${c.name}: errorIncludes`,
+    );
   }
 });
