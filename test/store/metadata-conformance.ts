@@ -257,6 +257,29 @@ export function metadataConformance(
         assert.equal(await store.getBucketConfig(bucket, 'policy'), null);
       });
 
+      it('never strands objects when puts race a bucket delete', async () => {
+        for (let round = 0; round < 5; round++) {
+          const bucket = await bucketWith([]);
+          const puts = Array.from({ length: 8 }, (_, i) => store.putObject(objectInput(bucket, `k${i}`)));
+          const deletion = store.deleteBucket(bucket);
+          const results = await Promise.allSettled([...puts, deletion]);
+          const putResults = results.slice(0, -1);
+          const deleted = results[results.length - 1]?.status === 'fulfilled';
+          const stored = putResults.filter((r) => r.status === 'fulfilled').length;
+          for (const r of putResults) {
+            if (r.status === 'rejected') assert.ok(isStoreError(r.reason, 'NoSuchBucket'), String(r.reason));
+          }
+          if (deleted) {
+            assert.equal(stored, 0);
+            assert.equal(await store.getBucket(bucket), null);
+          } else {
+            const reason: unknown = (results[results.length - 1] as PromiseRejectedResult).reason;
+            assert.ok(isStoreError(reason, 'BucketNotEmpty'), String(reason));
+            assert.equal((await store.listObjects(bucket, { maxKeys: 100 })).objects.length, stored);
+          }
+        }
+      });
+
       it('stores configuration documents per kind', async () => {
         const bucket = await bucketWith([]);
         assert.equal(await store.getBucketConfig(bucket, 'policy'), null);
