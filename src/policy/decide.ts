@@ -42,6 +42,11 @@ export interface Decision {
   statement: string | null;
   /** Which rule of EVALUATION-RULES.md decided (see rules.ts). */
   rule: RuleId;
+  /**
+   * True when the caller's session policies do not allow the request, whichever type is named
+   * (OSS then answers "Access denied by authorizer's policy.", seed 001).
+   */
+  sessionDenies: boolean;
 }
 
 /**
@@ -172,6 +177,17 @@ export function evaluate(req: AuthzRequest, set: PolicySet, scan: Scanner, full:
 
   // Step 2: an explicit deny anywhere ends it.
   if (deny !== undefined) return explicitDeny(deny);
+  const sessionDenies = hasSession && !sessionAllows && reach < Reach.Session;
+  const implicitDeny = (layer: PolicyLayer, rule: RuleId): Decision => ({
+    decision: 'ImplicitlyDenied',
+    deniedBy: layer,
+    explicit: false,
+    decidedBy: layer,
+    policyId: null,
+    statement: null,
+    rule,
+    sessionDenies,
+  });
   if (scpGap >= 0) return implicitDeny('scp', 'scp-no-allow');
   if (set.trust && trustAllow === undefined) return implicitDeny('trust', 'trust-no-allow');
 
@@ -188,17 +204,20 @@ export function evaluate(req: AuthzRequest, set: PolicySet, scan: Scanner, full:
     // decides which of the caller's own implicit denies it overrides.
     if (identityAllow === undefined && reach < Reach.Role) return implicitDeny('identity', 'identity-no-allow');
     if (hasBoundary && !boundaryAllows && reach < Reach.User) return implicitDeny('boundary', 'boundary-no-allow');
-    if (hasSession && !sessionAllows && reach < Reach.Session) return implicitDeny('session', 'session-no-allow');
+    if (sessionDenies) return implicitDeny('session', 'session-no-allow');
     if (identityAllow) return allowed(identityAllow, 'identity-allow');
     // Only reachable through a resource Allow that names the caller (reach >= Role).
     return allowed(resourceAllow as Hit, 'resource-allow');
   }
 
-  // Across accounts both sides must allow, and the resource policy must name the caller or its account.
+  // Across accounts both sides must allow, and the resource policy must name the caller or its
+  // account. For sts:AssumeRole the role's trust policy is that resource-side policy.
   if (identityAllow === undefined) return implicitDeny('identity', 'identity-no-allow');
   if (hasBoundary && !boundaryAllows) return implicitDeny('boundary', 'boundary-no-allow');
   if (hasSession && !sessionAllows) return implicitDeny('session', 'session-no-allow');
-  if (resourceAllow === undefined) return implicitDeny('resource', 'cross-account-resource-no-allow');
+  if (resourceAllow === undefined && trustAllow === undefined) {
+    return implicitDeny('resource', 'cross-account-resource-no-allow');
+  }
   return allowed(identityAllow, 'cross-account-allow');
 }
 
@@ -212,11 +231,8 @@ function explicitDeny(hit: Hit | undefined): Decision {
     policyId: h.policy.id,
     statement: h.statement.label,
     rule: 'explicit-deny',
+    sessionDenies: h.layer === 'session',
   };
-}
-
-function implicitDeny(layer: PolicyLayer, rule: RuleId): Decision {
-  return { decision: 'ImplicitlyDenied', deniedBy: layer, explicit: false, decidedBy: layer, policyId: null, statement: null, rule };
 }
 
 function allowed(hit: Hit, rule: RuleId): Decision {
@@ -228,9 +244,19 @@ function allowed(hit: Hit, rule: RuleId): Decision {
     policyId: hit.policy.id,
     statement: hit.statement.label,
     rule,
+    sessionDenies: false,
   };
 }
 
 function allowedWithout(rule: RuleId): Decision {
-  return { decision: 'Allowed', deniedBy: null, explicit: false, decidedBy: null, policyId: null, statement: null, rule };
+  return {
+    decision: 'Allowed',
+    deniedBy: null,
+    explicit: false,
+    decidedBy: null,
+    policyId: null,
+    statement: null,
+    rule,
+    sessionDenies: false,
+  };
 }

@@ -17,7 +17,9 @@ const AWS_TYPE_NAMES: Record<PolicyLayer, { name: string; article: string }> = {
 /** The AccessDenied message for a denied decision in the given dialect; null when allowed. */
 export function deniedMessage(dialect: Dialect, req: AuthzRequest, decision: Decision): string | null {
   if (decision.decision === 'Allowed' || decision.deniedBy === null) return null;
-  return dialect === 'ram' ? ossMessage(req, decision.deniedBy, decision.explicit) : awsMessage(req, decision.deniedBy, decision.explicit);
+  return dialect === 'ram'
+    ? ossMessage(req, decision.deniedBy, decision.explicit, decision.sessionDenies)
+    : awsMessage(req, decision.deniedBy, decision.explicit);
 }
 
 export function awsMessage(req: AuthzRequest, layer: PolicyLayer, explicit: boolean): string {
@@ -35,8 +37,9 @@ export function awsMessage(req: AuthzRequest, layer: PolicyLayer, explicit: bool
 }
 
 /** OSS answers by situation rather than by policy type (seed 002's table). */
-export function ossMessage(req: AuthzRequest, layer: PolicyLayer, explicit: boolean): string {
-  if (layer === 'session') return "Access denied by authorizer's policy.";
+export function ossMessage(req: AuthzRequest, layer: PolicyLayer, explicit: boolean, sessionDenies = false): string {
+  // Whenever the STS session policy fails, OSS blames it, even if the role lacks the action too.
+  if (layer === 'session' || sessionDenies) return "Access denied by authorizer's policy.";
   if (layer === 'resource' && explicit) return 'Access denied by bucket policy.';
   const action = req.action.slice(req.action.indexOf(':') + 1).toLowerCase();
   if (req.principal.type === 'anonymous' && !OSS_OBJECT_DATA_ACTIONS.has(action)) {
