@@ -71,6 +71,7 @@ export class AwsChunkedDecoder extends Transform {
   private held: Buffer[] = [];
   private readonly trailerList: Array<readonly [string, string]> = [];
   private trailerSignature: string | undefined;
+  private blankAfterFinal = false;
 
   constructor(options: AwsChunkedDecoderOptions) {
     super();
@@ -257,6 +258,12 @@ export class AwsChunkedDecoder extends Transform {
   }
 
   private onTrailerLine(text: string): AuthError | undefined {
+    if (text === '' && this.trailerList.length === 0 && this.trailerSignature === undefined && !this.blankAfterFinal) {
+      // The AWS trailer example closes the zero chunk with its own CRLF before the trailers;
+      // most SDKs do not. Accept both: a first blank line is that CRLF, EOF or a second one ends.
+      this.blankAfterFinal = true;
+      return undefined;
+    }
     if (text === '') {
       const error = this.finishTrailers();
       if (error) return error;
@@ -349,13 +356,13 @@ export class AwsChunkedDecoder extends Transform {
       case 'failed':
         return undefined;
     }
-    if (this.state === 'final-crlf' || this.state === 'trailer') this.trailers ??= {};
     const declared = this.opts.decodedContentLength;
     if (declared !== undefined && declared !== this.decodedLength) {
       return decodedLengthMismatch(this.dialect, declared, this.decodedLength);
     }
     this.state = 'done';
-    this.emit('trailers', this.trailers ?? {});
+    this.trailers ??= {};
+    this.emit('trailers', this.trailers);
     return undefined;
   }
 }

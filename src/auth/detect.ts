@@ -33,8 +33,12 @@ function queryMarkers(req: ParsedRequest): AuthScheme[] {
   if (hasParam(req, ['x-oss-signature-version', 'x-oss-credential', 'x-oss-signature'], true)) {
     found.push('oss-v4-query');
   }
-  if (hasParam(req, ['OSSAccessKeyId'], false)) found.push('oss-v1-query');
-  if (hasParam(req, ['AWSAccessKeyId', 'Signature'], false)) found.push('sigv2-query');
+  const ossV1 = hasParam(req, ['OSSAccessKeyId'], false);
+  if (ossV1) found.push('oss-v1-query');
+  // `Signature` is shared by SigV2 and OSS V1 presigned URLs; the access key parameter decides.
+  if (hasParam(req, ['AWSAccessKeyId'], false) || (!ossV1 && hasParam(req, ['Signature'], false))) {
+    found.push('sigv2-query');
+  }
   return found;
 }
 

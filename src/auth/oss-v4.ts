@@ -21,7 +21,7 @@ import {
   wrongRegionDetail,
 } from './errors.js';
 import { distinct } from './hmac-v1.js';
-import { ossResourcePath } from './oss-v1.js';
+import { OSS_SUBRESOURCES, ossResourcePath } from './oss-v1.js';
 import { header, headerValues, queryValues, type ParsedRequest } from './request.js';
 import { buildCanonicalRequest, buildStringToSign, UNSIGNED_PAYLOAD } from './sigv4-canonical.js';
 import { lookupIdentity, parseCredential, type Credential } from './sigv4-core.js';
@@ -100,9 +100,11 @@ function canonicalHeaders(req: ParsedRequest, additional: readonly string[]): Ar
     .map((name) => [name, (headerValues(req, name) ?? []).map((v) => v.trim()).join(',')] as const);
 }
 
-/** Candidate canonical query strings. A parameter sent as `key=` is signed as bare `key` by ali-oss
- *  sub-resources but as `key=` for ordinary parameters, and ali-oss sorts raw keys with
- *  localeCompare; the server cannot tell which was meant, so it tries each distinct form. */
+/** Candidate canonical query strings. A parameter sent as `key=` is signed as bare `key` when
+ *  ali-oss passed it as a sub-resource (createRequest maps '' to null) but as `key=` when it was
+ *  an ordinary query parameter, and ali-oss sorts raw keys with localeCompare. The server cannot
+ *  tell which was meant, so it tries: sub-resources bare / all bare / none bare, in byte order
+ *  and in locale order. */
 function canonicalQueries(req: ParsedRequest, exclude: string | undefined): string[] {
   const params = req.query.filter((p) => exclude === undefined || p.key.toLowerCase() !== exclude);
   const encoded = params.map((p) => ({
@@ -112,9 +114,15 @@ function canonicalQueries(req: ParsedRequest, exclude: string | undefined): stri
   }));
   const byBytes = [...encoded].sort((a, b) => compareStrings(a.key, b.key) || compareStrings(a.value ?? '', b.value ?? ''));
   const byLocale = [...encoded].sort((a, b) => a.rawKey.localeCompare(b.rawKey));
-  const render = (list: typeof encoded, bareEmpty: boolean) =>
-    list.map((p) => (p.value === undefined || (bareEmpty && p.value === '') ? p.key : `${p.key}=${p.value}`)).join('&');
-  return distinct([render(byBytes, true), render(byBytes, false), render(byLocale, true), render(byLocale, false)]);
+  type Bare = (p: (typeof encoded)[number]) => boolean;
+  const render = (list: typeof encoded, bare: Bare) =>
+    list.map((p) => (p.value === undefined || (p.value === '' && bare(p)) ? p.key : `${p.key}=${p.value}`)).join('&');
+  const subresource: Bare = (p) => OSS_SUBRESOURCES.has(p.rawKey);
+  const all: Bare = () => true;
+  const none: Bare = () => false;
+  const forms: string[] = [];
+  for (const list of [byBytes, byLocale]) for (const bare of [subresource, all, none]) forms.push(render(list, bare));
+  return distinct(forms);
 }
 
 async function verify<I extends SecretRecord>(req: ParsedRequest, options: ResolvedOptions<I>): Promise<AuthResult<I>> {

@@ -94,7 +94,7 @@ async function verify<I extends SecretRecord>(req: ParsedRequest, options: Resol
   const isQuery = (header(req, 'authorization')?.trim() ?? '') === '';
   const scheme: AuthScheme = isQuery ? 'sigv2-query' : 'sigv2-header';
   let claim: Claim;
-  let dateSlots: string[];
+  let dateSlots: Array<{ readonly date: string; readonly dropAmzDate: boolean }>;
   let expiresAt: Date | undefined;
   let signedAt: Date | undefined;
 
@@ -109,7 +109,7 @@ async function verify<I extends SecretRecord>(req: ParsedRequest, options: Resol
     if (!/^\d{1,12}$/.test(e)) return fail(invalidEpochExpires('s3', e), scheme, a);
     expiresAt = new Date(Number(e) * 1000);
     if (req.now > expiresAt.getTime()) return fail(requestExpired('s3', expiresAt, req.now), scheme, a);
-    dateSlots = [e];
+    dateSlots = [{ date: e, dropAmzDate: false }];
   } else {
     const parsed = parseHeader(req);
     if (parsed === undefined) return fail(sigV2HeaderInvalid(header(req, 'authorization') ?? ''), scheme);
@@ -122,9 +122,18 @@ async function verify<I extends SecretRecord>(req: ParsedRequest, options: Resol
     if (isSkewed(signedAt, req.now, options.maxSkewMs)) {
       return fail(requestTimeTooSkewed('s3', raw, signedAt, req.now, options.maxSkewMs), scheme, claim.accessKeyId);
     }
-    // The REST docs: with x-amz-date the Date line is empty; botocore and older SDKs put the Date
-    // (or x-amz-date) value there anyway.
-    dateSlots = distinct([amzDate === undefined ? (date ?? '') : '', date ?? '', amzDate ?? '']);
+    // With x-amz-date the AWS REST docs are of two minds: the rule says the Date line stays empty,
+    // the worked DELETE example (lx3byBSc...) puts the x-amz-date value there and leaves the header
+    // out of the x-amz-* block. Clients followed either, or kept signing their Date header.
+    dateSlots =
+      amzDate === undefined
+        ? [{ date: date ?? '', dropAmzDate: false }]
+        : [
+            { date: amzDate, dropAmzDate: true },
+            { date: '', dropAmzDate: false },
+            { date: date ?? '', dropAmzDate: false },
+            { date: amzDate, dropAmzDate: false },
+          ];
   }
 
   const securityToken =
@@ -134,20 +143,24 @@ async function verify<I extends SecretRecord>(req: ParsedRequest, options: Resol
 
   const amzFromQuery = isQuery ? req.query : [];
   const prefixed = canonicalPrefixedHeaders(req, 'x-amz-', amzFromQuery);
+  const withoutAmzDate = prefixed.replace(/^x-amz-date:.*\n/m, '');
   const queryParam = (name: string) => (isQuery ? queryValues(req, name, true)[0]?.value : undefined);
   const contentMd5 = header(req, 'content-md5')?.trim() ?? queryParam('content-md5') ?? '';
   const contentType = header(req, 'content-type')?.trim() ?? queryParam('content-type') ?? '';
   let reported: string | undefined;
+  const tried = new Set<string>();
   for (const resource of resources(req)) {
-    for (const date of dateSlots) {
+    for (const slot of dateSlots) {
       const stringToSign = v1StringToSign({
         method: req.method,
         contentMd5,
         contentType,
-        date,
-        prefixedHeaders: prefixed,
+        date: slot.date,
+        prefixedHeaders: slot.dropAmzDate ? withoutAmzDate : prefixed,
         resource,
       });
+      if (tried.has(stringToSign)) continue;
+      tried.add(stringToSign);
       reported ??= stringToSign;
       if (safeEqual(hmacSha1Base64(looked.identity.secretAccessKey, stringToSign), claim.signature)) {
         const success: AuthSuccess<I> = {

@@ -175,7 +175,11 @@ function hexPayload(req: ParsedRequest, declared: string): ResolvedPayload | Aut
 export function resolveHeaderPayload(req: ParsedRequest, service: string): ResolvedPayload | AuthError {
   const declared = header(req, 'x-amz-content-sha256')?.trim();
   if (service !== 's3') {
-    if (declared === undefined) return { hash: bodyHash(req) ?? EMPTY_SHA256, info: { mode: 'sha256' } };
+    // IAM/STS sign the hash of the body they received; a declared digest (smithy adds one) that
+    // disagrees with the body then fails as a signature mismatch, in the Query API's words.
+    const computed = bodyHash(req);
+    if (computed !== undefined && declared !== UNSIGNED_PAYLOAD) return { hash: computed, info: { mode: 'sha256' } };
+    if (declared === undefined) return { hash: EMPTY_SHA256, info: { mode: 'sha256' } };
     if (declared === UNSIGNED_PAYLOAD) return { hash: declared, info: { mode: 'unsigned' } };
     return HEX64.test(declared) ? hexPayload(req, declared) : { hash: declared, info: { mode: 'unsigned' } };
   }
@@ -303,33 +307,37 @@ function compute(inputs: SigV4Inputs, canonicalUri: string, signingKey: Buffer):
 }
 
 /** Computes the expected signature and compares it in constant time. S3 paths get a second try
- *  with the path re-encoded by AWS's rules; the first computation is the one reported. */
+ *  with the path re-encoded by AWS's rules, and `payloadAlternatives` are tried after
+ *  `inputs.payloadHash`; the first computation is the one reported. Returns the payload line that
+ *  matched, or the SignatureDoesNotMatch error. */
 export function checkSigV4Signature(
   inputs: SigV4Inputs,
   signingKey: Buffer,
   provided: string,
   accessKeyId: string,
-): AuthError | undefined {
+  payloadAlternatives: readonly string[] = [],
+): { readonly payloadHash: string } | { readonly error: AuthError } {
   const uris =
     inputs.service === 's3'
       ? [s3CanonicalUri(inputs.rawPath), s3ReencodedUri(inputs.rawPath)]
       : [normalizedCanonicalUri(inputs.rawPath)];
   let first: SigV4Computation | undefined;
-  let tried = '';
-  for (const uri of uris) {
-    if (uri === tried) continue;
-    tried = uri;
-    const c = compute(inputs, uri, signingKey);
-    first ??= c;
-    if (safeEqual(c.signature, provided)) return undefined;
+  for (const payloadHash of new Set([inputs.payloadHash, ...payloadAlternatives])) {
+    for (const uri of new Set(uris)) {
+      const c = compute({ ...inputs, payloadHash }, uri, signingKey);
+      first ??= c;
+      if (safeEqual(c.signature, provided)) return { payloadHash };
+    }
   }
   const report = first as SigV4Computation;
-  return signatureDoesNotMatch(dialectForService(inputs.service), {
-    accessKeyId,
-    stringToSign: report.stringToSign,
-    signatureProvided: provided,
-    canonicalRequest: report.canonicalRequest,
-  });
+  return {
+    error: signatureDoesNotMatch(dialectForService(inputs.service), {
+      accessKeyId,
+      stringToSign: report.stringToSign,
+      signatureProvided: provided,
+      canonicalRequest: report.canonicalRequest,
+    }),
+  };
 }
 
 export function signingKeyFor(secret: string, cred: Credential): Buffer {

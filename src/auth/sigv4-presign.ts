@@ -12,7 +12,8 @@ import {
   requestNotYetValid,
 } from './errors.js';
 import { queryValues, type ParsedRequest } from './request.js';
-import { SIGV4_ALGORITHM, canonicalQueryString } from './sigv4-canonical.js';
+import { EMPTY_SHA256 } from './crypto.js';
+import { SIGV4_ALGORITHM, UNSIGNED_PAYLOAD, canonicalQueryString } from './sigv4-canonical.js';
 import {
   checkScope,
   checkSigV4Signature,
@@ -27,7 +28,7 @@ import {
   unsignedHeadersError,
 } from './sigv4-core.js';
 import { parseAmzDate } from './time.js';
-import type { AuthResult, AuthSuccess, ResolvedOptions, SchemeVerifier, SecretRecord } from './types.js';
+import type { AuthResult, AuthSuccess, PayloadInfo, ResolvedOptions, SchemeVerifier, SecretRecord } from './types.js';
 
 const SCHEME = 'sigv4-query' as const;
 export const MAX_PRESIGN_EXPIRES = 604_800;
@@ -109,7 +110,10 @@ async function verify<I extends SecretRecord>(req: ParsedRequest, options: Resol
   if ('failure' in looked) return looked.failure;
 
   const signingKey = signingKeyFor(looked.identity.secretAccessKey, cred);
-  const mismatch = checkSigV4Signature(
+  // Presigners normally sign UNSIGNED-PAYLOAD for S3, but a bare @smithy/signature-v4 presign
+  // signs the empty-body hash; accept that too and then hold the body to it.
+  const undeclared = payload.hash === UNSIGNED_PAYLOAD && values['X-Amz-Content-Sha256'] === undefined;
+  const checked = checkSigV4Signature(
     {
       method: req.method,
       rawPath: req.raw.path,
@@ -124,8 +128,11 @@ async function verify<I extends SecretRecord>(req: ParsedRequest, options: Resol
     signingKey,
     signature,
     cred.accessKeyId,
+    undeclared ? [EMPTY_SHA256] : [],
   );
-  if (mismatch) return fail(mismatch, SCHEME, cred.accessKeyId);
+  if ('error' in checked) return fail(checked.error, SCHEME, cred.accessKeyId);
+  const payloadInfo: PayloadInfo =
+    checked.payloadHash === payload.hash ? payload.info : { mode: 'sha256', sha256: checked.payloadHash };
 
   const success: AuthSuccess<I> = {
     ok: true,
@@ -137,7 +144,7 @@ async function verify<I extends SecretRecord>(req: ParsedRequest, options: Resol
     authType: 'REST-QUERY-STRING',
     scope: { date: cred.date, region: cred.region, service: cred.service },
     signedAt,
-    payload: payload.info,
+    payload: payloadInfo,
     expiresAt,
     expiresIn,
     ...(securityToken === undefined ? {} : { securityToken }),

@@ -134,7 +134,7 @@ async function verify<I extends SecretRecord>(req: ParsedRequest, options: Resol
 
   const signingKey = signingKeyFor(looked.identity.secretAccessKey, cred);
   const scope = scopeOf(cred);
-  const mismatch = checkSigV4Signature(
+  const checked = checkSigV4Signature(
     {
       method: req.method,
       rawPath: req.raw.path,
@@ -150,7 +150,7 @@ async function verify<I extends SecretRecord>(req: ParsedRequest, options: Resol
     parsed.signature,
     cred.accessKeyId,
   );
-  if (mismatch) return fail(mismatch, SCHEME, cred.accessKeyId);
+  if ('error' in checked) return fail(checked.error, SCHEME, cred.accessKeyId);
 
   const streamingSigned =
     payload.info.mode === 'streaming-signed' || payload.info.mode === 'streaming-signed-trailer';
