@@ -13,7 +13,11 @@ export function chunkStringToSign(ctx: ChunkSigningContext, previous: string, ch
 }
 
 /** `trailerLines` is the canonical trailer block: "name:value\n" per trailing header. */
-export function trailerStringToSign(ctx: ChunkSigningContext, previous: string, trailerLines: string): string {
+export function trailerStringToSign(
+  ctx: ChunkSigningContext,
+  previous: string,
+  trailerLines: string,
+): string {
   return `${TRAILER_ALGORITHM}\n${ctx.amzDate}\n${ctx.scope}\n${previous}\n${sha256Hex(trailerLines)}`;
 }
 
@@ -22,7 +26,10 @@ export function signString(ctx: ChunkSigningContext, stringToSign: string): stri
 }
 
 /** Canonical trailer block from [name, value] pairs, names lower-cased, values trimmed. */
-export function canonicalTrailerLines(trailers: ReadonlyArray<readonly [string, string]>, sort: boolean): string {
+export function canonicalTrailerLines(
+  trailers: ReadonlyArray<readonly [string, string]>,
+  sort: boolean,
+): string {
   const lines = trailers.map(([n, v]) => [n.toLowerCase(), v.trim()] as const);
   if (sort) lines.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
   return lines.map(([n, v]) => `${n}:${v}\n`).join('');

@@ -8,7 +8,12 @@
 
 import { createHash, type Hash } from 'node:crypto';
 import { Transform, type TransformCallback } from 'node:stream';
-import { canonicalTrailerLines, chunkStringToSign, signString, trailerStringToSign } from './chunk-signing.js';
+import {
+  canonicalTrailerLines,
+  chunkStringToSign,
+  signString,
+  trailerStringToSign,
+} from './chunk-signing.js';
 import { EMPTY_SHA256, safeEqual } from './crypto.js';
 import {
   AuthStreamError,
@@ -127,7 +132,8 @@ export class AwsChunkedDecoder extends Transform {
           const raw = Buffer.concat(this.line).toString('latin1');
           this.line = [];
           this.lineLength = 0;
-          if (!raw.endsWith('\r\n')) return malformedChunkedEncoding(this.dialect, 'lines must end with CRLF.');
+          if (!raw.endsWith('\r\n'))
+            return malformedChunkedEncoding(this.dialect, 'lines must end with CRLF.');
           const text = raw.slice(0, -2);
           const error = this.state === 'size' ? this.onSizeLine(text) : this.onTrailerLine(text);
           if (error) return error;
@@ -192,18 +198,27 @@ export class AwsChunkedDecoder extends Transform {
     const semi = text.indexOf(';');
     const sizeText = (semi < 0 ? text : text.slice(0, semi)).trim();
     if (!/^[0-9a-fA-F]{1,16}$/.test(sizeText)) {
-      return invalidChunkSize(this.dialect, `The chunk size "${sizeText.slice(0, 32)}" is not a hexadecimal number.`);
+      return invalidChunkSize(
+        this.dialect,
+        `The chunk size "${sizeText.slice(0, 32)}" is not a hexadecimal number.`,
+      );
     }
     const size = parseInt(sizeText, 16);
     if (!Number.isSafeInteger(size) || size > this.maxChunkSize) {
-      return invalidChunkSize(this.dialect, `The chunk size ${sizeText} exceeds the maximum of ${this.maxChunkSize} bytes.`);
+      return invalidChunkSize(
+        this.dialect,
+        `The chunk size ${sizeText} exceeds the maximum of ${this.maxChunkSize} bytes.`,
+      );
     }
     if (this.signed) {
       const extension = semi < 0 ? '' : text.slice(semi + 1).trim();
       const prefix = 'chunk-signature=';
       const signature = extension.startsWith(prefix) ? extension.slice(prefix.length) : '';
       if (!SIGNATURE.test(signature)) {
-        return malformedChunkedEncoding(this.dialect, 'each chunk needs a chunk-signature of 64 lower-case hex digits.');
+        return malformedChunkedEncoding(
+          this.dialect,
+          'each chunk needs a chunk-signature of 64 lower-case hex digits.',
+        );
       }
       this.chunkSignature = signature;
     }
@@ -213,7 +228,10 @@ export class AwsChunkedDecoder extends Transform {
     }
     const min = this.opts.minChunkSize ?? 0;
     if (size > 0 && this.lastDataChunkSize >= 0 && this.lastDataChunkSize < min) {
-      return invalidChunkSize(this.dialect, `Only the last chunk is allowed to have a size less than ${min} bytes`);
+      return invalidChunkSize(
+        this.dialect,
+        `Only the last chunk is allowed to have a size less than ${min} bytes`,
+      );
     }
     this.chunkSize = size;
     if (size === 0) return this.onFinalChunk();
@@ -258,7 +276,12 @@ export class AwsChunkedDecoder extends Transform {
   }
 
   private onTrailerLine(text: string): AuthError | undefined {
-    if (text === '' && this.trailerList.length === 0 && this.trailerSignature === undefined && !this.blankAfterFinal) {
+    if (
+      text === '' &&
+      this.trailerList.length === 0 &&
+      this.trailerSignature === undefined &&
+      !this.blankAfterFinal
+    ) {
       // The AWS trailer example closes the zero chunk with its own CRLF before the trailers;
       // most SDKs do not. Accept both: a first blank line is that CRLF, EOF or a second one ends.
       this.blankAfterFinal = true;
@@ -283,8 +306,10 @@ export class AwsChunkedDecoder extends Transform {
       this.trailerSignature = value;
       return undefined;
     }
-    if (this.trailerList.some(([n]) => n === name)) return malformedTrailer(this.dialect, `Trailer ${name} is repeated.`);
-    if (this.trailerList.length >= MAX_TRAILERS) return malformedTrailer(this.dialect, 'Too many trailing headers.');
+    if (this.trailerList.some(([n]) => n === name))
+      return malformedTrailer(this.dialect, `Trailer ${name} is repeated.`);
+    if (this.trailerList.length >= MAX_TRAILERS)
+      return malformedTrailer(this.dialect, 'Too many trailing headers.');
     this.trailerList.push([name, value]);
     return undefined;
   }
@@ -297,7 +322,10 @@ export class AwsChunkedDecoder extends Transform {
       }
       const ctx = this.opts.signing as ChunkSigningContext;
       // Sorted is what aws-sdk-net signs; as-received covers signers that keep their own order.
-      const candidates = [canonicalTrailerLines(this.trailerList, true), canonicalTrailerLines(this.trailerList, false)];
+      const candidates = [
+        canonicalTrailerLines(this.trailerList, true),
+        canonicalTrailerLines(this.trailerList, false),
+      ];
       let report: string | undefined;
       let matched = false;
       for (const lines of new Set(candidates)) {
@@ -321,7 +349,8 @@ export class AwsChunkedDecoder extends Transform {
       const sent = this.trailerList.map(([n]) => n);
       const missing = declared.filter((n) => !sent.includes(n));
       const extra = sent.filter((n) => !declared.includes(n));
-      if (missing.length > 0) return malformedTrailer(this.dialect, `Missing trailer: ${missing.join(', ')}.`);
+      if (missing.length > 0)
+        return malformedTrailer(this.dialect, `Missing trailer: ${missing.join(', ')}.`);
       if (extra.length > 0) return malformedTrailer(this.dialect, `Undeclared trailer: ${extra.join(', ')}.`);
     }
     this.trailers = Object.fromEntries(this.trailerList);
@@ -373,7 +402,11 @@ export function chunkedDecoderFor<I extends SecretRecord>(
   extra: Pick<AwsChunkedDecoderOptions, 'maxChunkSize' | 'minChunkSize'> = {},
 ): AwsChunkedDecoder | undefined {
   const { mode, decodedContentLength, trailers } = auth.payload;
-  if (mode !== 'streaming-signed' && mode !== 'streaming-signed-trailer' && mode !== 'streaming-unsigned-trailer') {
+  if (
+    mode !== 'streaming-signed' &&
+    mode !== 'streaming-signed-trailer' &&
+    mode !== 'streaming-unsigned-trailer'
+  ) {
     return undefined;
   }
   return new AwsChunkedDecoder({

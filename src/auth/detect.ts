@@ -29,7 +29,8 @@ function hasParam(req: ParsedRequest, names: readonly string[], caseInsensitive:
 /** Query-string schemes whose parameters are present (normally zero or one). */
 function queryMarkers(req: ParsedRequest): AuthScheme[] {
   const found: AuthScheme[] = [];
-  if (hasParam(req, ['x-amz-algorithm', 'x-amz-credential', 'x-amz-signature'], true)) found.push('sigv4-query');
+  if (hasParam(req, ['x-amz-algorithm', 'x-amz-credential', 'x-amz-signature'], true))
+    found.push('sigv4-query');
   if (hasParam(req, ['x-oss-signature-version', 'x-oss-credential', 'x-oss-signature'], true)) {
     found.push('oss-v4-query');
   }

@@ -96,16 +96,33 @@ export function requestTimeTooSkewed(
 
 export function invalidAccessKeyId(dialect: ErrorDialect, accessKeyId: string): AuthError {
   if (dialect === 'query') {
-    return make(dialect, 'InvalidClientTokenId', 403, 'The security token included in the request is invalid.');
+    return make(
+      dialect,
+      'InvalidClientTokenId',
+      403,
+      'The security token included in the request is invalid.',
+    );
   }
   if (dialect === 'oss') {
-    return make(dialect, 'InvalidAccessKeyId', 403, 'The OSS Access Key Id you provided does not exist in our records.', {
-      OSSAccessKeyId: accessKeyId,
-    });
+    return make(
+      dialect,
+      'InvalidAccessKeyId',
+      403,
+      'The OSS Access Key Id you provided does not exist in our records.',
+      {
+        OSSAccessKeyId: accessKeyId,
+      },
+    );
   }
-  return make(dialect, 'InvalidAccessKeyId', 403, 'The AWS Access Key Id you provided does not exist in our records.', {
-    AWSAccessKeyId: accessKeyId,
-  });
+  return make(
+    dialect,
+    'InvalidAccessKeyId',
+    403,
+    'The AWS Access Key Id you provided does not exist in our records.',
+    {
+      AWSAccessKeyId: accessKeyId,
+    },
+  );
 }
 
 /** Presigned URL past its expiry. `xAmzExpires` is the raw X-Amz-Expires (SigV4 only). */
@@ -119,11 +136,22 @@ export function requestExpired(
   if (xAmzExpires !== undefined) fields['X-Amz-Expires'] = xAmzExpires;
   fields.Expires = isoSeconds(expiresAt);
   fields.ServerTime = isoSeconds(now);
-  return make(dialect, 'AccessDenied', 403, dialect === 'oss' ? 'Request has expired.' : 'Request has expired', fields);
+  return make(
+    dialect,
+    'AccessDenied',
+    403,
+    dialect === 'oss' ? 'Request has expired.' : 'Request has expired',
+    fields,
+  );
 }
 
 /** Presigned URL dated in the future. S3 echoes X-Amz-Date as epoch milliseconds (sic). */
-export function requestNotYetValid(dialect: ErrorDialect, signedAt: Date, expiresAt: Date, now: number): AuthError {
+export function requestNotYetValid(
+  dialect: ErrorDialect,
+  signedAt: Date,
+  expiresAt: Date,
+  now: number,
+): AuthError {
   return make(dialect, 'AccessDenied', 403, 'Request is not yet valid', {
     'X-Amz-Date': String(signedAt.getTime()),
     Expires: isoSeconds(expiresAt),
@@ -133,10 +161,21 @@ export function requestNotYetValid(dialect: ErrorDialect, signedAt: Date, expire
 
 /** 400 AuthorizationHeaderMalformed "The authorization header is malformed; <detail>". IAM/STS answer
  *  IncompleteSignature; OSS answers InvalidArgument (its exact wording is not documented). */
-export function headerMalformed(dialect: ErrorDialect, detail: string, fields: Record<string, string> = {}): AuthError {
+export function headerMalformed(
+  dialect: ErrorDialect,
+  detail: string,
+  fields: Record<string, string> = {},
+): AuthError {
   if (dialect === 'query') return make(dialect, 'IncompleteSignature', 400, detail, fields);
-  if (dialect === 'oss') return make(dialect, 'InvalidArgument', 400, `Authorization header is invalid: ${detail}`, fields);
-  return make(dialect, 'AuthorizationHeaderMalformed', 400, `The authorization header is malformed; ${detail}`, fields);
+  if (dialect === 'oss')
+    return make(dialect, 'InvalidArgument', 400, `Authorization header is invalid: ${detail}`, fields);
+  return make(
+    dialect,
+    'AuthorizationHeaderMalformed',
+    400,
+    `The authorization header is malformed; ${detail}`,
+    fields,
+  );
 }
 
 export const CREDENTIAL_MALFORMED =
@@ -179,7 +218,8 @@ export function missingDate(dialect: ErrorDialect): AuthError {
       "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.",
     );
   }
-  if (dialect === 'oss') return make(dialect, 'AccessDenied', 403, 'OSS authentication requires a valid Date.');
+  if (dialect === 'oss')
+    return make(dialect, 'AccessDenied', 403, 'OSS authentication requires a valid Date.');
   return make(dialect, 'AccessDenied', 403, 'AWS authentication requires a valid Date or x-amz-date header');
 }
 
@@ -209,9 +249,15 @@ export function contentSha256Mismatch(declared: string, computed: string): AuthE
 }
 
 export function headersNotSigned(dialect: ErrorDialect, names: readonly string[]): AuthError {
-  return make(dialect, 'AccessDenied', 403, 'There were headers present in the request which were not signed', {
-    HeadersNotSigned: names.join(', '),
-  });
+  return make(
+    dialect,
+    'AccessDenied',
+    403,
+    'There were headers present in the request which were not signed',
+    {
+      HeadersNotSigned: names.join(', '),
+    },
+  );
 }
 
 export function multipleAuthMechanisms(dialect: ErrorDialect, authorization: string): AuthError {
@@ -232,16 +278,28 @@ export function unsupportedAuthorizationType(dialect: ErrorDialect, authorizatio
 }
 
 export function notImplemented(dialect: ErrorDialect, headerName: string): AuthError {
-  return make(dialect, 'NotImplemented', 501, 'A header you provided implies functionality that is not implemented', {
-    Header: headerName,
-  });
+  return make(
+    dialect,
+    'NotImplemented',
+    501,
+    'A header you provided implies functionality that is not implemented',
+    {
+      Header: headerName,
+    },
+  );
 }
 
 export function sigV2HeaderInvalid(authorization: string): AuthError {
-  return make('s3', 'InvalidArgument', 400, 'AWS authorization header is invalid.  Expected AwsAccessKeyId:signature', {
-    ArgumentName: 'Authorization',
-    ArgumentValue: authorization,
-  });
+  return make(
+    's3',
+    'InvalidArgument',
+    400,
+    'AWS authorization header is invalid.  Expected AwsAccessKeyId:signature',
+    {
+      ArgumentName: 'Authorization',
+      ArgumentValue: authorization,
+    },
+  );
 }
 
 export function sigV2QueryIncomplete(): AuthError {
@@ -258,7 +316,9 @@ export function invalidEpochExpires(dialect: ErrorDialect, value: string): AuthE
     dialect,
     'AccessDenied',
     403,
-    dialect === 'oss' ? `Invalid Expires: ${value}` : `Invalid date (should be seconds since epoch): ${value}`,
+    dialect === 'oss'
+      ? `Invalid Expires: ${value}`
+      : `Invalid date (should be seconds since epoch): ${value}`,
   );
 }
 
@@ -278,21 +338,33 @@ export function missingContentLength(dialect: ErrorDialect, headerName: string):
   });
 }
 
-export function invalidArgument(dialect: ErrorDialect, message: string, name: string, value: string): AuthError {
+export function invalidArgument(
+  dialect: ErrorDialect,
+  message: string,
+  name: string,
+  value: string,
+): AuthError {
   return make(dialect, 'InvalidArgument', 400, message, { ArgumentName: name, ArgumentValue: value });
 }
 
 // For the identity layer's lookup callback.
 
 export function expiredToken(dialect: ErrorDialect): AuthError {
-  if (dialect === 'oss') return make(dialect, 'SecurityTokenExpired', 403, 'The security token you provided has expired.');
+  if (dialect === 'oss')
+    return make(dialect, 'SecurityTokenExpired', 403, 'The security token you provided has expired.');
   return make(dialect, 'ExpiredToken', 400, 'The provided token has expired.');
 }
 
 export function invalidToken(dialect: ErrorDialect): AuthError {
-  if (dialect === 'oss') return make(dialect, 'InvalidSecurityToken', 403, 'The security token you provided is invalid.');
+  if (dialect === 'oss')
+    return make(dialect, 'InvalidSecurityToken', 403, 'The security token you provided is invalid.');
   if (dialect === 'query') {
-    return make(dialect, 'InvalidClientTokenId', 403, 'The security token included in the request is invalid.');
+    return make(
+      dialect,
+      'InvalidClientTokenId',
+      403,
+      'The security token included in the request is invalid.',
+    );
   }
   return make(dialect, 'InvalidToken', 400, 'The provided token is malformed or otherwise invalid.');
 }
@@ -311,7 +383,9 @@ export function incompleteBody(dialect: ErrorDialect, detail?: string): AuthErro
     dialect,
     'IncompleteBody',
     400,
-    detail === undefined ? 'The request body terminated unexpectedly' : `The request body terminated unexpectedly: ${detail}`,
+    detail === undefined
+      ? 'The request body terminated unexpectedly'
+      : `The request body terminated unexpectedly: ${detail}`,
   );
 }
 

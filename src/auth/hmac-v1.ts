@@ -59,7 +59,9 @@ export function subresourceSuffix(
   const chosen = params.filter((p) => subresources.has(p.key));
   if (chosen.length === 0) return '';
   const sorted = [...chosen].sort((a, b) => compareStrings(a.key, b.key) || compareStrings(a.value, b.value));
-  const parts = sorted.map((p) => (p.rawValue === undefined || (bareEmpty && p.value === '') ? p.key : `${p.key}=${p.value}`));
+  const parts = sorted.map((p) =>
+    p.rawValue === undefined || (bareEmpty && p.value === '') ? p.key : `${p.key}=${p.value}`,
+  );
   return '?' + parts.join('&');
 }
 

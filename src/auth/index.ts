@@ -3,7 +3,12 @@
 export type * from './types.js';
 export { verifyRequest, resolveOptions, ALL_SCHEMES, VERIFIERS } from './verify.js';
 export { detect, detectScheme, type Detection } from './detect.js';
-export { AwsChunkedDecoder, chunkedDecoderFor, type AwsChunkedDecoderOptions, type ChunkedMode } from './chunked.js';
+export {
+  AwsChunkedDecoder,
+  chunkedDecoderFor,
+  type AwsChunkedDecoderOptions,
+  type ChunkedMode,
+} from './chunked.js';
 export { Sha256Verifier } from './payload.js';
 export {
   AuthStreamError,

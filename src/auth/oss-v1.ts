@@ -18,23 +18,101 @@ import { canonicalPrefixedHeaders, distinct, subresourceSuffix, v1StringToSign }
 import { header, queryValues, type ParsedRequest } from './request.js';
 import { lookupIdentity } from './sigv4-core.js';
 import { isSkewed, parseHttpDate } from './time.js';
-import type { AuthResult, AuthScheme, AuthSuccess, ResolvedOptions, SchemeVerifier, SecretRecord } from './types.js';
+import type {
+  AuthResult,
+  AuthScheme,
+  AuthSuccess,
+  ResolvedOptions,
+  SchemeVerifier,
+  SecretRecord,
+} from './types.js';
 import { percentDecode } from './uri.js';
 
 /** The sub-resources signed in the V1 resource (aliyun-oss-go-sdk oss/conn.go signKeyList). */
 export const OSS_SUBRESOURCES: ReadonlySet<string> = new Set([
-  'acl', 'uploads', 'location', 'cors', 'logging', 'website', 'referer', 'lifecycle', 'delete', 'append',
-  'tagging', 'objectMeta', 'uploadId', 'partNumber', 'security-token', 'position', 'img', 'style', 'styleName',
-  'replication', 'replicationProgress', 'replicationLocation', 'cname', 'bucketInfo', 'comp', 'qos', 'live',
-  'status', 'vod', 'startTime', 'endTime', 'symlink', 'x-oss-process', 'response-content-type',
-  'x-oss-traffic-limit', 'response-content-language', 'response-expires', 'response-cache-control',
-  'response-content-disposition', 'response-content-encoding', 'udf', 'udfName', 'udfImage', 'udfId',
-  'udfImageDesc', 'udfApplication', 'udfApplicationLog', 'restore', 'callback', 'callback-var', 'qosInfo',
-  'policy', 'stat', 'encryption', 'versions', 'versioning', 'versionId', 'requestPayment',
-  'x-oss-request-payer', 'sequential', 'inventory', 'inventoryId', 'continuation-token', 'asyncFetch', 'worm',
-  'wormId', 'wormExtend', 'withHashContext', 'x-oss-enable-md5', 'x-oss-enable-sha1', 'x-oss-enable-sha256',
-  'x-oss-hash-ctx', 'x-oss-md5-ctx', 'transferAcceleration', 'regionList', 'cloudboxes', 'x-oss-ac-source-ip',
-  'x-oss-ac-subnet-mask', 'x-oss-ac-vpc-id', 'x-oss-ac-forward-allow', 'metaQuery', 'resourceGroup', 'rtc',
+  'acl',
+  'uploads',
+  'location',
+  'cors',
+  'logging',
+  'website',
+  'referer',
+  'lifecycle',
+  'delete',
+  'append',
+  'tagging',
+  'objectMeta',
+  'uploadId',
+  'partNumber',
+  'security-token',
+  'position',
+  'img',
+  'style',
+  'styleName',
+  'replication',
+  'replicationProgress',
+  'replicationLocation',
+  'cname',
+  'bucketInfo',
+  'comp',
+  'qos',
+  'live',
+  'status',
+  'vod',
+  'startTime',
+  'endTime',
+  'symlink',
+  'x-oss-process',
+  'response-content-type',
+  'x-oss-traffic-limit',
+  'response-content-language',
+  'response-expires',
+  'response-cache-control',
+  'response-content-disposition',
+  'response-content-encoding',
+  'udf',
+  'udfName',
+  'udfImage',
+  'udfId',
+  'udfImageDesc',
+  'udfApplication',
+  'udfApplicationLog',
+  'restore',
+  'callback',
+  'callback-var',
+  'qosInfo',
+  'policy',
+  'stat',
+  'encryption',
+  'versions',
+  'versioning',
+  'versionId',
+  'requestPayment',
+  'x-oss-request-payer',
+  'sequential',
+  'inventory',
+  'inventoryId',
+  'continuation-token',
+  'asyncFetch',
+  'worm',
+  'wormId',
+  'wormExtend',
+  'withHashContext',
+  'x-oss-enable-md5',
+  'x-oss-enable-sha1',
+  'x-oss-enable-sha256',
+  'x-oss-hash-ctx',
+  'x-oss-md5-ctx',
+  'transferAcceleration',
+  'regionList',
+  'cloudboxes',
+  'x-oss-ac-source-ip',
+  'x-oss-ac-subnet-mask',
+  'x-oss-ac-vpc-id',
+  'x-oss-ac-forward-allow',
+  'metaQuery',
+  'resourceGroup',
+  'rtc',
 ]);
 
 const MAX_AUTHORIZATION_LENGTH = 16 * 1024;
@@ -68,7 +146,10 @@ function parseHeader(value: string): Claim | undefined {
   return { accessKeyId, signature };
 }
 
-async function verify<I extends SecretRecord>(req: ParsedRequest, options: ResolvedOptions<I>): Promise<AuthResult<I>> {
+async function verify<I extends SecretRecord>(
+  req: ParsedRequest,
+  options: ResolvedOptions<I>,
+): Promise<AuthResult<I>> {
   const authorization = header(req, 'authorization')?.trim() ?? '';
   const isQuery = authorization === '';
   const scheme: AuthScheme = isQuery ? 'oss-v1-query' : 'oss-v1-header';
@@ -82,7 +163,8 @@ async function verify<I extends SecretRecord>(req: ParsedRequest, options: Resol
     const akid = queryValues(req, 'OSSAccessKeyId');
     const sig = queryValues(req, 'Signature');
     const expires = queryValues(req, 'Expires');
-    if (akid.length !== 1 || sig.length !== 1 || expires.length !== 1) return fail(ossQueryIncomplete(), scheme);
+    if (akid.length !== 1 || sig.length !== 1 || expires.length !== 1)
+      return fail(ossQueryIncomplete(), scheme);
     const [a, s, e] = [akid[0]?.value ?? '', sig[0]?.value ?? '', expires[0]?.value ?? ''];
     if (a === '' || s === '') return fail(ossQueryIncomplete(), scheme);
     claim = { accessKeyId: a, signature: s };
@@ -101,9 +183,14 @@ async function verify<I extends SecretRecord>(req: ParsedRequest, options: Resol
     const date = header(req, 'date')?.trim();
     const raw = ossDate ?? date;
     signedAt = raw === undefined ? undefined : parseHttpDate(raw);
-    if (raw === undefined || signedAt === undefined) return fail(missingDate('oss'), scheme, claim.accessKeyId);
+    if (raw === undefined || signedAt === undefined)
+      return fail(missingDate('oss'), scheme, claim.accessKeyId);
     if (isSkewed(signedAt, req.now, options.maxSkewMs)) {
-      return fail(requestTimeTooSkewed('oss', raw, signedAt, req.now, options.maxSkewMs), scheme, claim.accessKeyId);
+      return fail(
+        requestTimeTooSkewed('oss', raw, signedAt, req.now, options.maxSkewMs),
+        scheme,
+        claim.accessKeyId,
+      );
     }
     // ali-oss sends no Date header and signs x-oss-date in the Date slot; other SDKs sign Date.
     dateSlots = distinct([date ?? ossDate ?? '', ossDate ?? '']);
@@ -124,7 +211,14 @@ async function verify<I extends SecretRecord>(req: ParsedRequest, options: Resol
   let reported: string | undefined;
   for (const resource of resources) {
     for (const date of dateSlots) {
-      const stringToSign = v1StringToSign({ method: req.method, contentMd5, contentType, date, prefixedHeaders: prefixed, resource });
+      const stringToSign = v1StringToSign({
+        method: req.method,
+        contentMd5,
+        contentType,
+        date,
+        prefixedHeaders: prefixed,
+        resource,
+      });
       reported ??= stringToSign;
       if (safeEqual(hmacSha1Base64(looked.identity.secretAccessKey, stringToSign), claim.signature)) {
         const success: AuthSuccess<I> = {

@@ -26,7 +26,15 @@ import { header, headerValues, queryValues, type ParsedRequest } from './request
 import { buildCanonicalRequest, buildStringToSign, UNSIGNED_PAYLOAD } from './sigv4-canonical.js';
 import { lookupIdentity, parseCredential, type Credential } from './sigv4-core.js';
 import { isSkewed, parseAmzDate } from './time.js';
-import type { AuthError, AuthResult, AuthScheme, AuthSuccess, ResolvedOptions, SchemeVerifier, SecretRecord } from './types.js';
+import type {
+  AuthError,
+  AuthResult,
+  AuthScheme,
+  AuthSuccess,
+  ResolvedOptions,
+  SchemeVerifier,
+  SecretRecord,
+} from './types.js';
 import { compareStrings, percentDecodeBytes, uriEncode } from './uri.js';
 
 export const OSS_V4_ALGORITHM = 'OSS4-HMAC-SHA256';
@@ -70,18 +78,27 @@ export function parseOssV4Authorization(value: string): Parsed {
   const credential = found.get('Credential');
   const signature = found.get('Signature');
   if (credential === undefined || credential === '') return { detail: 'the Credential field is missing.' };
-  if (signature === undefined || signature === '') return { detail: 'the Signature field is missing or empty.' };
+  if (signature === undefined || signature === '')
+    return { detail: 'the Signature field is missing or empty.' };
   const additionalHeaders = parseAdditional(found.get('AdditionalHeaders'));
   if (additionalHeaders === undefined) return { detail: 'the AdditionalHeaders field is malformed.' };
   return { claim: { credential, additionalHeaders, signature } };
 }
 
-function checkCredential(cred: Credential | undefined, options: ResolvedOptions, fault: (d: string) => AuthError) {
+function checkCredential(
+  cred: Credential | undefined,
+  options: ResolvedOptions,
+  fault: (d: string) => AuthError,
+) {
   if (cred === undefined) {
-    return fault('the Credential is malformed; expecting "<AccessKeyId>/<SignDate>/<SignRegion>/oss/aliyun_v4_request".');
+    return fault(
+      'the Credential is malformed; expecting "<AccessKeyId>/<SignDate>/<SignRegion>/oss/aliyun_v4_request".',
+    );
   }
-  if (cred.service !== PRODUCT) return fault(`the product "${cred.service}" is wrong; expecting "${PRODUCT}".`);
-  if (cred.terminal !== TERMINATOR) return fault(`the terminal "${cred.terminal}" is wrong; expecting "${TERMINATOR}".`);
+  if (cred.service !== PRODUCT)
+    return fault(`the product "${cred.service}" is wrong; expecting "${PRODUCT}".`);
+  if (cred.terminal !== TERMINATOR)
+    return fault(`the terminal "${cred.terminal}" is wrong; expecting "${TERMINATOR}".`);
   if (options.ossRegion !== undefined && cred.region !== options.ossRegion) {
     return fault(wrongRegionDetail(cred.region, options.ossRegion));
   }
@@ -90,7 +107,10 @@ function checkCredential(cred: Credential | undefined, options: ResolvedOptions,
 
 /** content-type, content-md5 and x-oss-* always; the additional headers on request. Values are
  *  trimmed, not folded (ali-oss getCanonicalRequest). */
-function canonicalHeaders(req: ParsedRequest, additional: readonly string[]): Array<readonly [string, string]> {
+function canonicalHeaders(
+  req: ParsedRequest,
+  additional: readonly string[],
+): Array<readonly [string, string]> {
   const names = new Set<string>(additional);
   for (const name of req.headerNames) {
     if (name === 'content-type' || name === 'content-md5' || name.startsWith('x-oss-')) names.add(name);
@@ -112,20 +132,28 @@ function canonicalQueries(req: ParsedRequest, exclude: string | undefined): stri
     key: uriEncode(percentDecodeBytes(p.rawKey)),
     value: p.rawValue === undefined ? undefined : uriEncode(percentDecodeBytes(p.rawValue)),
   }));
-  const byBytes = [...encoded].sort((a, b) => compareStrings(a.key, b.key) || compareStrings(a.value ?? '', b.value ?? ''));
+  const byBytes = [...encoded].sort(
+    (a, b) => compareStrings(a.key, b.key) || compareStrings(a.value ?? '', b.value ?? ''),
+  );
   const byLocale = [...encoded].sort((a, b) => a.rawKey.localeCompare(b.rawKey));
   type Bare = (p: (typeof encoded)[number]) => boolean;
   const render = (list: typeof encoded, bare: Bare) =>
-    list.map((p) => (p.value === undefined || (p.value === '' && bare(p)) ? p.key : `${p.key}=${p.value}`)).join('&');
+    list
+      .map((p) => (p.value === undefined || (p.value === '' && bare(p)) ? p.key : `${p.key}=${p.value}`))
+      .join('&');
   const subresource: Bare = (p) => OSS_SUBRESOURCES.has(p.rawKey);
   const all: Bare = () => true;
   const none: Bare = () => false;
   const forms: string[] = [];
-  for (const list of [byBytes, byLocale]) for (const bare of [subresource, all, none]) forms.push(render(list, bare));
+  for (const list of [byBytes, byLocale])
+    for (const bare of [subresource, all, none]) forms.push(render(list, bare));
   return distinct(forms);
 }
 
-async function verify<I extends SecretRecord>(req: ParsedRequest, options: ResolvedOptions<I>): Promise<AuthResult<I>> {
+async function verify<I extends SecretRecord>(
+  req: ParsedRequest,
+  options: ResolvedOptions<I>,
+): Promise<AuthResult<I>> {
   const authorization = header(req, 'authorization')?.trim() ?? '';
   const isQuery = authorization === '';
   const scheme: AuthScheme = isQuery ? 'oss-v4-query' : 'oss-v4-header';
@@ -149,23 +177,32 @@ async function verify<I extends SecretRecord>(req: ParsedRequest, options: Resol
     const v: Partial<Record<(typeof names)[number], string>> = {};
     for (const name of names) {
       const found = queryValues(req, name, true);
-      if (found.length > 1) return fail(queryParametersError('oss', `${name} must appear only once.`), scheme);
+      if (found.length > 1)
+        return fail(queryParametersError('oss', `${name} must appear only once.`), scheme);
       if (found[0] !== undefined) v[name] = found[0].value;
     }
     const bad = (message: string) => fail(queryParametersError('oss', message), scheme, cred?.accessKeyId);
-    if (v['x-oss-signature-version'] !== OSS_V4_ALGORITHM) return bad(`x-oss-signature-version must be ${OSS_V4_ALGORITHM}.`);
+    if (v['x-oss-signature-version'] !== OSS_V4_ALGORITHM)
+      return bad(`x-oss-signature-version must be ${OSS_V4_ALGORITHM}.`);
     for (const name of ['x-oss-credential', 'x-oss-date', 'x-oss-expires', 'x-oss-signature'] as const) {
       if (v[name] === undefined || v[name] === '') return bad(`The ${name} parameter is required.`);
     }
     const additional = parseAdditional(v['x-oss-additional-headers']);
     if (additional === undefined) return bad('x-oss-additional-headers is malformed.');
-    claim = { credential: v['x-oss-credential'] as string, additionalHeaders: additional, signature: v['x-oss-signature'] as string };
+    claim = {
+      credential: v['x-oss-credential'] as string,
+      additionalHeaders: additional,
+      signature: v['x-oss-signature'] as string,
+    };
     cred = parseCredential(claim.credential);
-    const credError = checkCredential(cred, options, (d) => queryParametersError('oss', `Error parsing x-oss-credential: ${d}`));
+    const credError = checkCredential(cred, options, (d) =>
+      queryParametersError('oss', `Error parsing x-oss-credential: ${d}`),
+    );
     if (credError) return fail(credError, scheme, cred?.accessKeyId);
     amzDate = v['x-oss-date'] as string;
     const parsedDate = parseAmzDate(amzDate);
-    if (parsedDate === undefined) return bad(`x-oss-date must be in the ISO8601 Long Format "yyyyMMdd'T'HHmmss'Z'"`);
+    if (parsedDate === undefined)
+      return bad(`x-oss-date must be in the ISO8601 Long Format "yyyyMMdd'T'HHmmss'Z'"`);
     signedAt = parsedDate;
     const expiresText = v['x-oss-expires'] as string;
     if (!/^\d{1,12}$/.test(expiresText)) return bad('x-oss-expires must be a non-negative number.');
@@ -175,7 +212,8 @@ async function verify<I extends SecretRecord>(req: ParsedRequest, options: Resol
     if (signedAt.getTime() - req.now > options.maxSkewMs) {
       return fail(requestNotYetValid('oss', signedAt, expiresAt, req.now), scheme, cred?.accessKeyId);
     }
-    if (req.now > expiresAt.getTime()) return fail(requestExpired('oss', expiresAt, req.now), scheme, cred?.accessKeyId);
+    if (req.now > expiresAt.getTime())
+      return fail(requestExpired('oss', expiresAt, req.now), scheme, cred?.accessKeyId);
     securityToken = v['x-oss-security-token'];
   } else {
     const parsed = parseOssV4Authorization(authorization);
@@ -186,22 +224,33 @@ async function verify<I extends SecretRecord>(req: ParsedRequest, options: Resol
     if (credError) return fail(credError, scheme, cred?.accessKeyId);
     const rawDate = header(req, 'x-oss-date')?.trim();
     const parsedDate = rawDate === undefined ? undefined : parseAmzDate(rawDate);
-    if (rawDate === undefined || parsedDate === undefined) return fail(missingDate('oss'), scheme, cred?.accessKeyId);
+    if (rawDate === undefined || parsedDate === undefined)
+      return fail(missingDate('oss'), scheme, cred?.accessKeyId);
     amzDate = rawDate;
     signedAt = parsedDate;
     if (isSkewed(signedAt, req.now, options.maxSkewMs)) {
-      return fail(requestTimeTooSkewed('oss', rawDate, signedAt, req.now, options.maxSkewMs), scheme, cred?.accessKeyId);
+      return fail(
+        requestTimeTooSkewed('oss', rawDate, signedAt, req.now, options.maxSkewMs),
+        scheme,
+        cred?.accessKeyId,
+      );
     }
     securityToken = header(req, 'x-oss-security-token');
   }
   const credential = cred as Credential;
   if (credential.date !== amzDate.slice(0, 8)) {
-    const error = isQuery ? queryParametersError('oss', CREDENTIAL_DATE_MISMATCH) : headerMalformed('oss', CREDENTIAL_DATE_MISMATCH);
+    const error = isQuery
+      ? queryParametersError('oss', CREDENTIAL_DATE_MISMATCH)
+      : headerMalformed('oss', CREDENTIAL_DATE_MISMATCH);
     return fail(error, scheme, credential.accessKeyId);
   }
   for (const name of claim.additionalHeaders) {
     if (headerValues(req, name) === undefined) {
-      return fail(headerMalformed('oss', `the additional header "${name}" is not in the request.`), scheme, credential.accessKeyId);
+      return fail(
+        headerMalformed('oss', `the additional header "${name}" is not in the request.`),
+        scheme,
+        credential.accessKeyId,
+      );
     }
   }
 

@@ -2,7 +2,12 @@
 // aws-chunked bodies. Built on the same canonical-request code the verifier uses; the AWS test
 // vectors and @smithy/signature-v4 keep both honest.
 
-import { chunkStringToSign, canonicalTrailerLines, signString, trailerStringToSign } from './chunk-signing.js';
+import {
+  chunkStringToSign,
+  canonicalTrailerLines,
+  signString,
+  trailerStringToSign,
+} from './chunk-signing.js';
 import { EMPTY_SHA256, deriveSigningKey, hmacSha256, sha256Hex } from './crypto.js';
 import {
   SIGV4_ALGORITHM,
@@ -156,7 +161,8 @@ export function presignV4(o: PresignV4Options): PresignedV4 {
     ['X-Amz-Expires', String(o.expiresIn)],
     ['X-Amz-SignedHeaders', signed.join(';')],
   ];
-  if (o.credentials.sessionToken !== undefined) auth.push(['X-Amz-Security-Token', o.credentials.sessionToken]);
+  if (o.credentials.sessionToken !== undefined)
+    auth.push(['X-Amz-Security-Token', o.credentials.sessionToken]);
   const existing = url.search.slice(1);
   const added = auth.map(([k, v]) => `${uriEncode(k)}=${uriEncode(v)}`).join('&');
   const query = existing === '' ? added : `${existing}&${added}`;
@@ -197,7 +203,10 @@ export function encodeSignedChunks(
     parts.push(Buffer.from('\r\n'));
     return Buffer.concat(parts);
   }
-  const trailerSignature = signString(ctx, trailerStringToSign(ctx, previous, canonicalTrailerLines(trailers, true)));
+  const trailerSignature = signString(
+    ctx,
+    trailerStringToSign(ctx, previous, canonicalTrailerLines(trailers, true)),
+  );
   for (const [name, value] of trailers) parts.push(Buffer.from(`${name}:${value}\r\n`));
   parts.push(Buffer.from(`x-amz-trailer-signature:${trailerSignature}\r\n\r\n`));
   return Buffer.concat(parts);

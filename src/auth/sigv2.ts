@@ -17,7 +17,14 @@ import { canonicalPrefixedHeaders, distinct, subresourceSuffix, v1StringToSign }
 import { header, queryValues, type ParsedRequest } from './request.js';
 import { lookupIdentity } from './sigv4-core.js';
 import { isSkewed, parseHttpDate } from './time.js';
-import type { AuthResult, AuthScheme, AuthSuccess, ResolvedOptions, SchemeVerifier, SecretRecord } from './types.js';
+import type {
+  AuthResult,
+  AuthScheme,
+  AuthSuccess,
+  ResolvedOptions,
+  SchemeVerifier,
+  SecretRecord,
+} from './types.js';
 
 /** Query parameters that are part of the SigV2 canonical resource: botocore's QSAOfInterest plus
  *  the S3 REST authentication docs' list. */
@@ -90,7 +97,10 @@ function resources(req: ParsedRequest): string[] {
   ]);
 }
 
-async function verify<I extends SecretRecord>(req: ParsedRequest, options: ResolvedOptions<I>): Promise<AuthResult<I>> {
+async function verify<I extends SecretRecord>(
+  req: ParsedRequest,
+  options: ResolvedOptions<I>,
+): Promise<AuthResult<I>> {
   const isQuery = (header(req, 'authorization')?.trim() ?? '') === '';
   const scheme: AuthScheme = isQuery ? 'sigv2-query' : 'sigv2-header';
   let claim: Claim;
@@ -102,7 +112,8 @@ async function verify<I extends SecretRecord>(req: ParsedRequest, options: Resol
     const akid = queryValues(req, 'AWSAccessKeyId');
     const sig = queryValues(req, 'Signature');
     const expires = queryValues(req, 'Expires');
-    if (akid.length !== 1 || sig.length !== 1 || expires.length !== 1) return fail(sigV2QueryIncomplete(), scheme);
+    if (akid.length !== 1 || sig.length !== 1 || expires.length !== 1)
+      return fail(sigV2QueryIncomplete(), scheme);
     const [a, s, e] = [akid[0]?.value ?? '', sig[0]?.value ?? '', expires[0]?.value ?? ''];
     if (a === '' || s === '') return fail(sigV2QueryIncomplete(), scheme);
     claim = { scheme, accessKeyId: a, signature: s };
@@ -118,9 +129,14 @@ async function verify<I extends SecretRecord>(req: ParsedRequest, options: Resol
     const date = header(req, 'date')?.trim();
     const raw = amzDate ?? date;
     signedAt = raw === undefined ? undefined : parseHttpDate(raw);
-    if (raw === undefined || signedAt === undefined) return fail(missingDate('s3'), scheme, claim.accessKeyId);
+    if (raw === undefined || signedAt === undefined)
+      return fail(missingDate('s3'), scheme, claim.accessKeyId);
     if (isSkewed(signedAt, req.now, options.maxSkewMs)) {
-      return fail(requestTimeTooSkewed('s3', raw, signedAt, req.now, options.maxSkewMs), scheme, claim.accessKeyId);
+      return fail(
+        requestTimeTooSkewed('s3', raw, signedAt, req.now, options.maxSkewMs),
+        scheme,
+        claim.accessKeyId,
+      );
     }
     // With x-amz-date the AWS REST docs are of two minds: the rule says the Date line stays empty,
     // the worked DELETE example (lx3byBSc...) puts the x-amz-date value there and leaves the header

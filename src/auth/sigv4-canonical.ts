@@ -62,7 +62,10 @@ export function normalizedCanonicalUri(rawPath: string): string {
 
 /** Canonical query: every parameter decoded then re-encoded with UriEncode, sorted by encoded key
  *  then encoded value; a parameter without "=" counts as an empty value. */
-export function canonicalQueryString(params: readonly QueryParam[], exclude?: (key: string) => boolean): string {
+export function canonicalQueryString(
+  params: readonly QueryParam[],
+  exclude?: (key: string) => boolean,
+): string {
   const pairs: Array<readonly [string, string]> = [];
   for (const p of params) {
     if (exclude?.(p.key)) continue;

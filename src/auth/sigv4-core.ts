@@ -68,7 +68,12 @@ export function parseCredential(value: string): Credential | undefined {
 
 export type Where = 'header' | 'query';
 
-function scopeError(where: Where, detail: string, fields: Record<string, string> = {}, dialect: ErrorDialect = 's3') {
+function scopeError(
+  where: Where,
+  detail: string,
+  fields: Record<string, string> = {},
+  dialect: ErrorDialect = 's3',
+) {
   return where === 'header'
     ? headerMalformed(dialect, detail, fields)
     : queryParametersError(dialect, `Error parsing the X-Amz-Credential parameter; ${detail}`, fields);
@@ -85,7 +90,12 @@ export function checkScope(cred: Credential, options: ResolvedOptions, where: Wh
   }
   const dialect = dialectForService(cred.service);
   if (cred.region !== options.region) {
-    return scopeError(where, wrongRegionDetail(cred.region, options.region), { Region: options.region }, dialect);
+    return scopeError(
+      where,
+      wrongRegionDetail(cred.region, options.region),
+      { Region: options.region },
+      dialect,
+    );
   }
   if (cred.terminal !== SIGV4_TERMINATOR) {
     return scopeError(where, wrongTerminalDetail(cred.terminal, SIGV4_TERMINATOR), {}, dialect);
@@ -130,7 +140,10 @@ export function unsignedHeadersError(
   return missing.length > 0 ? headersNotSigned(dialectForService(service), missing.sort()) : undefined;
 }
 
-export function signedHeaderLines(req: ParsedRequest, signed: readonly string[]): Array<readonly [string, string]> {
+export function signedHeaderLines(
+  req: ParsedRequest,
+  signed: readonly string[],
+): Array<readonly [string, string]> {
   return signed.map((name) => [name, canonicalHeaderValue(headerValues(req, name))] as const);
 }
 
@@ -178,7 +191,8 @@ export function resolveHeaderPayload(req: ParsedRequest, service: string): Resol
     // IAM/STS sign the hash of the body they received; a declared digest (smithy adds one) that
     // disagrees with the body then fails as a signature mismatch, in the Query API's words.
     const computed = bodyHash(req);
-    if (computed !== undefined && declared !== UNSIGNED_PAYLOAD) return { hash: computed, info: { mode: 'sha256' } };
+    if (computed !== undefined && declared !== UNSIGNED_PAYLOAD)
+      return { hash: computed, info: { mode: 'sha256' } };
     if (declared === undefined) return { hash: EMPTY_SHA256, info: { mode: 'sha256' } };
     if (declared === UNSIGNED_PAYLOAD) return { hash: declared, info: { mode: 'unsigned' } };
     return HEX64.test(declared) ? hexPayload(req, declared) : { hash: declared, info: { mode: 'unsigned' } };
@@ -188,7 +202,9 @@ export function resolveHeaderPayload(req: ParsedRequest, service: string): Resol
   if (HEX64.test(declared)) return hexPayload(req, declared);
   const mode = STREAMING_MODES[declared];
   if (mode === undefined) {
-    return SIGV4A_STREAMING.has(declared) ? notImplemented('s3', 'x-amz-content-sha256') : invalidContentSha256(declared);
+    return SIGV4A_STREAMING.has(declared)
+      ? notImplemented('s3', 'x-amz-content-sha256')
+      : invalidContentSha256(declared);
   }
   const lengthText = header(req, 'x-amz-decoded-content-length')?.trim();
   if (lengthText === undefined) return missingContentLength('s3', 'x-amz-decoded-content-length');
@@ -223,7 +239,8 @@ export function resolvePresignPayload(
   queryDeclared: string | undefined,
 ): ResolvedPayload | AuthError {
   const declared =
-    queryDeclared ?? (signed.includes('x-amz-content-sha256') ? header(req, 'x-amz-content-sha256')?.trim() : undefined);
+    queryDeclared ??
+    (signed.includes('x-amz-content-sha256') ? header(req, 'x-amz-content-sha256')?.trim() : undefined);
   if (declared === undefined) {
     if (service === 's3') return { hash: UNSIGNED_PAYLOAD, info: { mode: 'unsigned' } };
     return { hash: bodyHash(req) ?? EMPTY_SHA256, info: { mode: 'sha256' } };
@@ -250,7 +267,8 @@ export class LookupError extends Error {
   }
 }
 
-export type LookupOutcome<I extends SecretRecord> = { readonly identity: I } | { readonly failure: AuthFailure };
+export type LookupOutcome<I extends SecretRecord> =
+  { readonly identity: I } | { readonly failure: AuthFailure };
 
 export async function lookupIdentity<I extends SecretRecord>(
   options: ResolvedOptions<I>,
@@ -268,9 +286,12 @@ export async function lookupIdentity<I extends SecretRecord>(
   } catch (err) {
     throw new LookupError(err);
   }
-  if (found === undefined) return { failure: fail(invalidAccessKeyId(dialect, accessKeyId), scheme, accessKeyId) };
+  if (found === undefined)
+    return { failure: fail(invalidAccessKeyId(dialect, accessKeyId), scheme, accessKeyId) };
   if (isAuthFailure(found)) {
-    return { failure: { ...found, scheme: found.scheme ?? scheme, accessKeyId: found.accessKeyId ?? accessKeyId } };
+    return {
+      failure: { ...found, scheme: found.scheme ?? scheme, accessKeyId: found.accessKeyId ?? accessKeyId },
+    };
   }
   return { identity: found };
 }

@@ -28,7 +28,14 @@ import {
   unsignedHeadersError,
 } from './sigv4-core.js';
 import { parseAmzDate } from './time.js';
-import type { AuthResult, AuthSuccess, PayloadInfo, ResolvedOptions, SchemeVerifier, SecretRecord } from './types.js';
+import type {
+  AuthResult,
+  AuthSuccess,
+  PayloadInfo,
+  ResolvedOptions,
+  SchemeVerifier,
+  SecretRecord,
+} from './types.js';
 
 const SCHEME = 'sigv4-query' as const;
 export const MAX_PRESIGN_EXPIRES = 604_800;
@@ -52,11 +59,15 @@ function single(req: ParsedRequest, name: Param): { value?: string; duplicate: b
   return first === undefined ? { duplicate: false } : { value: first.value, duplicate: false };
 }
 
-async function verify<I extends SecretRecord>(req: ParsedRequest, options: ResolvedOptions<I>): Promise<AuthResult<I>> {
+async function verify<I extends SecretRecord>(
+  req: ParsedRequest,
+  options: ResolvedOptions<I>,
+): Promise<AuthResult<I>> {
   const values: Partial<Record<Param, string>> = {};
   for (const name of [...REQUIRED, 'X-Amz-Security-Token', 'X-Amz-Content-Sha256'] as const) {
     const { value, duplicate } = single(req, name);
-    if (duplicate) return fail(queryParametersError('s3', `${name} must appear only once in the query string.`), SCHEME);
+    if (duplicate)
+      return fail(queryParametersError('s3', `${name} must appear only once in the query string.`), SCHEME);
     if (value !== undefined) values[name] = value;
   }
   if (REQUIRED.some((name) => values[name] === undefined || values[name] === '')) {
@@ -80,7 +91,8 @@ async function verify<I extends SecretRecord>(req: ParsedRequest, options: Resol
   const bad = (message: string) => fail(queryParametersError(dialect, message), SCHEME, cred.accessKeyId);
 
   const signedAt = parseAmzDate(amzDate);
-  if (signedAt === undefined) return bad(`X-Amz-Date must be in the ISO8601 Long Format "yyyyMMdd'T'HHmmss'Z'"`);
+  if (signedAt === undefined)
+    return bad(`X-Amz-Date must be in the ISO8601 Long Format "yyyyMMdd'T'HHmmss'Z'"`);
   if (cred.date !== amzDate.slice(0, 8)) return bad(CREDENTIAL_DATE_MISMATCH);
   if (!/^-?\d{1,12}$/.test(expiresText)) return bad('X-Amz-Expires should be a number');
   const expiresIn = Number(expiresText);

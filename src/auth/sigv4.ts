@@ -34,13 +34,19 @@ const COMPONENTS = ['Credential', 'SignedHeaders', 'Signature'] as const;
 type Component = (typeof COMPONENTS)[number];
 
 export type ParsedAuthorization =
-  | { readonly ok: true; readonly credential: string; readonly signedHeaders: string; readonly signature: string }
+  | {
+      readonly ok: true;
+      readonly credential: string;
+      readonly signedHeaders: string;
+      readonly signature: string;
+    }
   | { readonly ok: false; readonly detail: string };
 
 /** Parses the part after "AWS4-HMAC-SHA256 ". Components may come in any order, separated by
  *  "," with optional spaces; each must appear exactly once. */
 export function parseSigV4Authorization(value: string): ParsedAuthorization {
-  if (value.length > MAX_AUTHORIZATION_LENGTH) return { ok: false, detail: 'the authorization header is too long.' };
+  if (value.length > MAX_AUTHORIZATION_LENGTH)
+    return { ok: false, detail: 'the authorization header is too long.' };
   if (!value.startsWith(SIGV4_ALGORITHM + ' ')) {
     return { ok: false, detail: `the authorization mechanism is not ${SIGV4_ALGORITHM}.` };
   }
@@ -93,7 +99,10 @@ function requestDate(req: ParsedRequest): RequestDate | undefined {
   return date && { date, amzDate: formatAmzDate(date), header: 'date', raw: http };
 }
 
-async function verify<I extends SecretRecord>(req: ParsedRequest, options: ResolvedOptions<I>): Promise<AuthResult<I>> {
+async function verify<I extends SecretRecord>(
+  req: ParsedRequest,
+  options: ResolvedOptions<I>,
+): Promise<AuthResult<I>> {
   const authorization = header(req, 'authorization')?.trim() ?? '';
   const parsed = parseSigV4Authorization(authorization);
   if (!parsed.ok) return fail(headerMalformed('s3', parsed.detail), SCHEME);
@@ -106,7 +115,11 @@ async function verify<I extends SecretRecord>(req: ParsedRequest, options: Resol
 
   const signed = parseSignedHeaders(parsed.signedHeaders);
   if (signed === undefined) {
-    return fail(headerMalformed(dialect, 'the SignedHeaders parameter is malformed.'), SCHEME, cred.accessKeyId);
+    return fail(
+      headerMalformed(dialect, 'the SignedHeaders parameter is malformed.'),
+      SCHEME,
+      cred.accessKeyId,
+    );
   }
 
   const dated = requestDate(req);

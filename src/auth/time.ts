@@ -25,7 +25,10 @@ export function parseAmzDate(text: string): Date | undefined {
 }
 
 export function formatAmzDate(date: Date): string {
-  return date.toISOString().replace(/\.\d{3}Z$/, 'Z').replace(/[-:]/g, '');
+  return date
+    .toISOString()
+    .replace(/\.\d{3}Z$/, 'Z')
+    .replace(/[-:]/g, '');
 }
 
 /** "2013-05-24T00:00:00Z": the form of ServerTime/Expires in S3 error bodies. */

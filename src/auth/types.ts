@@ -63,11 +63,7 @@ export type ErrorDialect = 's3' | 'query' | 'oss';
 
 /** How the body is covered by the signature (the x-amz-content-sha256 / x-oss-content-sha256 value). */
 export type PayloadMode =
-  | 'sha256'
-  | 'unsigned'
-  | 'streaming-signed'
-  | 'streaming-signed-trailer'
-  | 'streaming-unsigned-trailer';
+  'sha256' | 'unsigned' | 'streaming-signed' | 'streaming-signed-trailer' | 'streaming-unsigned-trailer';
 
 export interface PayloadInfo {
   readonly mode: PayloadMode;
@@ -174,8 +170,5 @@ export interface ResolvedOptions<I extends SecretRecord = SecretRecord> {
 /** One signature scheme. Every implementation passes the same conformance suite. */
 export interface SchemeVerifier {
   readonly schemes: readonly AuthScheme[];
-  verify<I extends SecretRecord>(
-    request: ParsedRequest,
-    options: ResolvedOptions<I>,
-  ): Promise<AuthResult<I>>;
+  verify<I extends SecretRecord>(request: ParsedRequest, options: ResolvedOptions<I>): Promise<AuthResult<I>>;
 }

@@ -25,7 +25,9 @@ export function keyStore(keys: Record<string, string>): CredentialLookup<TestIde
 } {
   const calls: Array<{ accessKeyId: string; securityToken?: string }> = [];
   const lookup = async (accessKeyId: string, ctx: { securityToken?: string }) => {
-    calls.push(ctx.securityToken === undefined ? { accessKeyId } : { accessKeyId, securityToken: ctx.securityToken });
+    calls.push(
+      ctx.securityToken === undefined ? { accessKeyId } : { accessKeyId, securityToken: ctx.securityToken },
+    );
     const secret = keys[accessKeyId];
     return secret === undefined ? undefined : { secretAccessKey: secret, user: `user-${accessKeyId}` };
   };
@@ -42,7 +44,11 @@ export function clockAt(when: string | number | Date): () => number {
 }
 
 /** "GET /path?q HTTP/1.1\nName:value\n...\n\nbody" → SignedRequest (repeated headers as arrays). */
-export function fromRawHttp(raw: string, clock: () => number, extra: Partial<SignedRequest> = {}): SignedRequest {
+export function fromRawHttp(
+  raw: string,
+  clock: () => number,
+  extra: Partial<SignedRequest> = {},
+): SignedRequest {
   const blank = raw.indexOf('\n\n');
   const head = blank < 0 ? raw : raw.slice(0, blank);
   const body = blank < 0 ? undefined : raw.slice(blank + 2);
@@ -59,7 +65,8 @@ export function fromRawHttp(raw: string, clock: () => number, extra: Partial<Sig
     (headers[name] ??= []).push(line.slice(colon + 1));
   }
   const flat: Record<string, HeaderValue> = {};
-  for (const [name, values] of Object.entries(headers)) flat[name] = values.length === 1 ? (values[0] as string) : values;
+  for (const [name, values] of Object.entries(headers))
+    flat[name] = values.length === 1 ? (values[0] as string) : values;
   return {
     method,
     path: q < 0 ? target : target.slice(0, q),
@@ -73,15 +80,25 @@ export function fromRawHttp(raw: string, clock: () => number, extra: Partial<Sig
 
 export function assertOk<I extends SecretRecord>(result: AuthResult<I>, label = ''): AuthSuccess<I> {
   if (!result.ok) {
-    assert.fail(`${label} expected success, got ${result.error.code}: ${result.error.message}\n${JSON.stringify(result.error.fields, null, 2)}`);
+    assert.fail(
+      `${label} expected success, got ${result.error.code}: ${result.error.message}\n${JSON.stringify(result.error.fields, null, 2)}`,
+    );
   }
   assert.equal(result.anonymous, false, `${label} unexpectedly anonymous`);
   return result as AuthSuccess<I>;
 }
 
-export function assertFails<I extends SecretRecord>(result: AuthResult<I>, code: string, label = ''): AuthFailure {
+export function assertFails<I extends SecretRecord>(
+  result: AuthResult<I>,
+  code: string,
+  label = '',
+): AuthFailure {
   assert.equal(result.ok, false, `${label} expected ${code}, got success`);
   const failure = result as AuthFailure;
-  assert.equal(failure.error.code, code, `${label} expected ${code}, got ${failure.error.code}: ${failure.error.message}`);
+  assert.equal(
+    failure.error.code,
+    code,
+    `${label} expected ${code}, got ${failure.error.code}: ${failure.error.message}`,
+  );
   return failure;
 }

@@ -82,7 +82,12 @@ function client(extra: Partial<AliOssOptions> = {}): AliOssClient {
   );
 }
 
-function toSigned(url: string, method: string, headers: Record<string, string | number> = {}, bucket?: string): SignedRequest {
+function toSigned(
+  url: string,
+  method: string,
+  headers: Record<string, string | number> = {},
+  bucket?: string,
+): SignedRequest {
   const u = new URL(url);
   const lower: Record<string, string> = { host: u.host };
   for (const [k, v] of Object.entries(headers)) lower[k.toLowerCase()] = String(v);
@@ -104,7 +109,10 @@ function wire(c: AliOssClient, params: AliRequestParams): SignedRequest {
 const REQUESTS: Array<[string, AliRequestParams]> = [
   ['list buckets', { method: 'GET' }],
   ['get bucket acl', { method: 'GET', bucket: 'bkt', subres: 'acl' }],
-  ['list objects with query', { method: 'GET', bucket: 'bkt', query: { prefix: 'a/', 'max-keys': '10', delimiter: '/' } }],
+  [
+    'list objects with query',
+    { method: 'GET', bucket: 'bkt', query: { prefix: 'a/', 'max-keys': '10', delimiter: '/' } },
+  ],
   [
     'put object with metadata, a key needing escapes',
     {
@@ -116,10 +124,25 @@ const REQUESTS: Array<[string, AliRequestParams]> = [
       mime: 'text/plain',
     },
   ],
-  ['upload part', { method: 'PUT', bucket: 'bkt', object: 'big.bin', subres: { partNumber: '3', uploadId: 'U1' }, content: Buffer.from('x') }],
-  ['sub-resource and empty ordinary parameter', { method: 'GET', bucket: 'bkt', subres: { acl: '' }, query: { prefix: '' } }],
+  [
+    'upload part',
+    {
+      method: 'PUT',
+      bucket: 'bkt',
+      object: 'big.bin',
+      subres: { partNumber: '3', uploadId: 'U1' },
+      content: Buffer.from('x'),
+    },
+  ],
+  [
+    'sub-resource and empty ordinary parameter',
+    { method: 'GET', bucket: 'bkt', subres: { acl: '' }, query: { prefix: '' } },
+  ],
   ['unicode key', { method: 'GET', bucket: 'bkt', object: '文件/ünï.txt' }],
-  ['delete multiple', { method: 'POST', bucket: 'bkt', subres: 'delete', content: Buffer.from('<Delete/>'), mime: 'xml' }],
+  [
+    'delete multiple',
+    { method: 'POST', bucket: 'bkt', subres: 'delete', content: Buffer.from('<Delete/>'), mime: 'xml' },
+  ],
 ];
 
 describe('OSS V1 (ali-oss createRequest)', () => {
@@ -133,7 +156,9 @@ describe('OSS V1 (ali-oss createRequest)', () => {
 
   it('passes x-oss-security-token to the lookup', async () => {
     const store = keyStore({ [AK]: SK });
-    const ok = assertOk(await verifyRequest(wire(client({ stsToken: 'STS.tok' }), REQUESTS[1]![1]), { lookup: store }));
+    const ok = assertOk(
+      await verifyRequest(wire(client({ stsToken: 'STS.tok' }), REQUESTS[1]![1]), { lookup: store }),
+    );
     assert.equal(ok.securityToken, 'STS.tok');
     assert.deepEqual(store.calls, [{ accessKeyId: AK, securityToken: 'STS.tok' }]);
   });
@@ -162,34 +187,52 @@ describe('OSS V1 (ali-oss createRequest)', () => {
 
   it('detects tampering and an unknown key in OSS words', async () => {
     const req = wire(client(), REQUESTS[3]![1]);
-    assertFails(await verifyRequest({ ...req, path: req.path.replace('dir', 'dig') }, options), 'SignatureDoesNotMatch');
+    assertFails(
+      await verifyRequest({ ...req, path: req.path.replace('dir', 'dig') }, options),
+      'SignatureDoesNotMatch',
+    );
     const f = assertFails(await verifyRequest(req, { lookup: keyStore({}) }), 'InvalidAccessKeyId');
     assert.equal(f.error.message, 'The OSS Access Key Id you provided does not exist in our records.');
   });
 
   it('applies the 15-minute skew rule', async () => {
     const req = wire(client(), REQUESTS[0]![1]);
-    const f = assertFails(await verifyRequest({ ...req, clock: () => Date.now() + 16 * 60_000 }, options), 'RequestTimeTooSkewed');
+    const f = assertFails(
+      await verifyRequest({ ...req, clock: () => Date.now() + 16 * 60_000 }, options),
+      'RequestTimeTooSkewed',
+    );
     assert.equal(f.error.fields.MaxAllowedSkewMilliseconds, '900000');
   });
 
   it('verifies signatureUrl (presigned V1) with response overrides and an STS token', async () => {
     const url = quiet(() =>
-      client({ stsToken: 'STS.tok' }).signatureUrl('dir/x y.txt', { expires: 600, response: { 'content-type': 'text/plain' } }),
+      client({ stsToken: 'STS.tok' }).signatureUrl('dir/x y.txt', {
+        expires: 600,
+        response: { 'content-type': 'text/plain' },
+      }),
     );
     const ok = assertOk(await verifyRequest(toSigned(url, 'GET'), options));
     assert.equal(ok.scheme, 'oss-v1-query');
     assert.equal(ok.securityToken, 'STS.tok');
-    const later = assertFails(await verifyRequest({ ...toSigned(url, 'GET'), clock: () => Date.now() + 601_000 }, options), 'AccessDenied');
+    const later = assertFails(
+      await verifyRequest({ ...toSigned(url, 'GET'), clock: () => Date.now() + 601_000 }, options),
+      'AccessDenied',
+    );
     assert.equal(later.error.message, 'Request has expired.');
-    assertFails(await verifyRequest(toSigned(url.replace('text%2Fplain', 'text%2Fhtml'), 'GET'), options), 'SignatureDoesNotMatch');
+    assertFails(
+      await verifyRequest(toSigned(url.replace('text%2Fplain', 'text%2Fhtml'), 'GET'), options),
+      'SignatureDoesNotMatch',
+    );
   });
 });
 
 describe('OSS V4 (ali-oss createRequest with authorizationV4)', () => {
   for (const [label, params] of REQUESTS) {
     it(label, async () => {
-      const ok = assertOk(await verifyRequest(wire(client({ authorizationV4: true }), params), options), label);
+      const ok = assertOk(
+        await verifyRequest(wire(client({ authorizationV4: true }), params), options),
+        label,
+      );
       assert.equal(ok.scheme, 'oss-v4-header');
       assert.equal(ok.signatureVersion, 'OSS4-HMAC-SHA256');
       assert.equal(ok.scope?.region, 'cn-hangzhou');
@@ -199,25 +242,46 @@ describe('OSS V4 (ali-oss createRequest with authorizationV4)', () => {
 
   it('covers additional headers', async () => {
     const c = client({ authorizationV4: true });
-    const req = wire(c, { method: 'GET', bucket: 'bkt', object: 'o', headers: { Range: 'bytes=0-1', Host: 'oss.local:9000' }, additionalHeaders: ['range', 'host'] });
+    const req = wire(c, {
+      method: 'GET',
+      bucket: 'bkt',
+      object: 'o',
+      headers: { Range: 'bytes=0-1', Host: 'oss.local:9000' },
+      additionalHeaders: ['range', 'host'],
+    });
     assert.match(String(req.headers.authorization), /AdditionalHeaders=host;range,/);
     assertOk(await verifyRequest(req, options));
-    assertFails(await verifyRequest({ ...req, headers: { ...req.headers, range: 'bytes=0-2' } }, options), 'SignatureDoesNotMatch');
+    assertFails(
+      await verifyRequest({ ...req, headers: { ...req.headers, range: 'bytes=0-2' } }, options),
+      'SignatureDoesNotMatch',
+    );
   });
 
   it('checks the region only when one is configured', async () => {
     const req = wire(client({ authorizationV4: true, region: 'oss-us-west-1' }), REQUESTS[0]![1]);
     assertOk(await verifyRequest(req, options));
     assertOk(await verifyRequest(req, { ...options, ossRegion: 'us-west-1' }));
-    const f = assertFails(await verifyRequest(req, { ...options, ossRegion: 'cn-hangzhou' }), 'InvalidArgument');
+    const f = assertFails(
+      await verifyRequest(req, { ...options, ossRegion: 'cn-hangzhou' }),
+      'InvalidArgument',
+    );
     assert.match(f.error.message, /the region 'us-west-1' is wrong; expecting 'cn-hangzhou'/);
   });
 
   it('reports mismatches with the canonical request', async () => {
     const req = wire(client({ authorizationV4: true }), REQUESTS[2]![1]);
-    const f = assertFails(await verifyRequest({ ...req, query: req.query.replace('max-keys=10', 'max-keys=11') }, options), 'SignatureDoesNotMatch');
-    assert.match(f.error.fields.CanonicalRequest ?? '', /^GET\n\/bkt\/\ndelimiter=%2F&max-keys=11&prefix=a%2F\n/);
-    assert.match(f.error.fields.StringToSign ?? '', /^OSS4-HMAC-SHA256\n\d{8}T\d{6}Z\n\d{8}\/cn-hangzhou\/oss\/aliyun_v4_request\n[0-9a-f]{64}$/);
+    const f = assertFails(
+      await verifyRequest({ ...req, query: req.query.replace('max-keys=10', 'max-keys=11') }, options),
+      'SignatureDoesNotMatch',
+    );
+    assert.match(
+      f.error.fields.CanonicalRequest ?? '',
+      /^GET\n\/bkt\/\ndelimiter=%2F&max-keys=11&prefix=a%2F\n/,
+    );
+    assert.match(
+      f.error.fields.StringToSign ?? '',
+      /^OSS4-HMAC-SHA256\n\d{8}T\d{6}Z\n\d{8}\/cn-hangzhou\/oss\/aliyun_v4_request\n[0-9a-f]{64}$/,
+    );
   });
 
   it('rejects malformed V4 headers', async () => {
@@ -232,7 +296,11 @@ describe('OSS V4 (ali-oss createRequest with authorizationV4)', () => {
       auth.replace('aliyun_v4_request', 'aws4_request'),
       auth.replace('Credential=', 'Credentials='),
     ]) {
-      assertFails(await verifyRequest({ ...req, headers: { ...req.headers, authorization: bad } }, options), 'InvalidArgument', bad);
+      assertFails(
+        await verifyRequest({ ...req, headers: { ...req.headers, authorization: bad } }, options),
+        'InvalidArgument',
+        bad,
+      );
     }
     const headers = { ...req.headers };
     delete headers['x-oss-date'];
@@ -240,11 +308,22 @@ describe('OSS V4 (ali-oss createRequest with authorizationV4)', () => {
   });
 
   it('verifies signatureUrlV4 (presigned V4) with an STS token and extra queries', async () => {
-    const url = await client({ stsToken: 'STS.tok' }).signatureUrlV4('GET', 600, { headers: {}, queries: { versionId: 'v1' } }, 'dir/x y.txt');
+    const url = await client({ stsToken: 'STS.tok' }).signatureUrlV4(
+      'GET',
+      600,
+      { headers: {}, queries: { versionId: 'v1' } },
+      'dir/x y.txt',
+    );
     const ok = assertOk(await verifyRequest(toSigned(url, 'GET'), options));
     assert.equal(ok.scheme, 'oss-v4-query');
     assert.equal(ok.securityToken, 'STS.tok');
-    assertFails(await verifyRequest({ ...toSigned(url, 'GET'), clock: () => Date.now() + 601_000 }, options), 'AccessDenied');
-    assertFails(await verifyRequest(toSigned(url.replace('versionId=v1', 'versionId=v2'), 'GET'), options), 'SignatureDoesNotMatch');
+    assertFails(
+      await verifyRequest({ ...toSigned(url, 'GET'), clock: () => Date.now() + 601_000 }, options),
+      'AccessDenied',
+    );
+    assertFails(
+      await verifyRequest(toSigned(url.replace('versionId=v1', 'versionId=v2'), 'GET'), options),
+      'SignatureDoesNotMatch',
+    );
   });
 });

@@ -93,7 +93,10 @@ describe('@smithy/signature-v4', () => {
 
   it('signs an S3 GET with an awkward key and query', async () => {
     const signed = await s3.sign(
-      smithyRequest({ path: '/bucket/a%20b/%C3%BC%2B%21.txt', query: { versionId: 'x y', 'response-content-type': 'text/plain' } }),
+      smithyRequest({
+        path: '/bucket/a%20b/%C3%BC%2B%21.txt',
+        query: { versionId: 'x y', 'response-content-type': 'text/plain' },
+      }),
     );
     const ok = assertOk(await verifyRequest(toSigned(signed), options));
     assert.equal(ok.payload.mode, 'sha256');
@@ -105,27 +108,42 @@ describe('@smithy/signature-v4', () => {
     const ok = assertOk(await verifyRequest(req, options));
     assert.equal(ok.payload.mode, 'sha256');
     const unsigned = await s3.sign(
-      smithyRequest({ method: 'PUT', path: '/bucket/k', headers: { host: '127.0.0.1:9000', 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' } }),
+      smithyRequest({
+        method: 'PUT',
+        path: '/bucket/k',
+        headers: { host: '127.0.0.1:9000', 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' },
+      }),
     );
-    assert.deepEqual(assertOk(await verifyRequest(toSigned(unsigned), options)).payload, { mode: 'unsigned' });
+    assert.deepEqual(assertOk(await verifyRequest(toSigned(unsigned), options)).payload, {
+      mode: 'unsigned',
+    });
   });
 
   it('signs with session credentials', async () => {
     const signer = new SignatureV4({
       service: 's3',
       region: 'us-east-1',
-      credentials: { accessKeyId: 'ASIATEMPORARY000001', secretAccessKey: 'temp-secret', sessionToken: 'FwoGZXIvYXdzE//token==' },
+      credentials: {
+        accessKeyId: 'ASIATEMPORARY000001',
+        secretAccessKey: 'temp-secret',
+        sessionToken: 'FwoGZXIvYXdzE//token==',
+      },
       sha256: NodeSha256,
       uriEscapePath: false,
     });
-    const ok = assertOk(await verifyRequest(toSigned(await signer.sign(smithyRequest({ path: '/bucket/' }))), options));
+    const ok = assertOk(
+      await verifyRequest(toSigned(await signer.sign(smithyRequest({ path: '/bucket/' }))), options),
+    );
     assert.equal(ok.securityToken, 'FwoGZXIvYXdzE//token==');
   });
 
   it('presigns S3 and the URL verifies', async () => {
-    const presigned = await s3.presign(smithyRequest({ path: '/bucket/x%20y.txt', query: { partNumber: '1', uploadId: 'u' } }), {
-      expiresIn: 900,
-    });
+    const presigned = await s3.presign(
+      smithyRequest({ path: '/bucket/x%20y.txt', query: { partNumber: '1', uploadId: 'u' } }),
+      {
+        expiresIn: 900,
+      },
+    );
     const ok = assertOk(await verifyRequest(toSigned(presigned), options));
     assert.equal(ok.scheme, 'sigv4-query');
     assert.equal(ok.expiresIn, 900);
@@ -139,7 +157,10 @@ describe('@smithy/signature-v4', () => {
         credentials: { accessKeyId: AKID, secretAccessKey: SECRET },
         sha256: NodeSha256,
       });
-      const body = service === 'iam' ? 'Action=ListUsers&Version=2010-05-08' : 'Action=GetCallerIdentity&Version=2011-06-15';
+      const body =
+        service === 'iam'
+          ? 'Action=ListUsers&Version=2010-05-08'
+          : 'Action=GetCallerIdentity&Version=2011-06-15';
       const signed = await signer.sign(
         smithyRequest({
           method: 'POST',
@@ -149,7 +170,10 @@ describe('@smithy/signature-v4', () => {
       );
       const ok = assertOk(await verifyRequest(toSigned(signed), options));
       assert.equal(ok.scope?.service, service);
-      const f = assertFails(await verifyRequest({ ...toSigned(signed), body: body + '&X=1' }, options), 'SignatureDoesNotMatch');
+      const f = assertFails(
+        await verifyRequest({ ...toSigned(signed), body: body + '&X=1' }, options),
+        'SignatureDoesNotMatch',
+      );
       assert.equal(f.error.dialect, 'query');
     });
   }
@@ -214,19 +238,41 @@ describe('@aws-sdk/client-s3 on the wire', () => {
   });
 
   it('PutObject of a string: signed digest and checksum header', async () => {
-    const req = await capture(() => s3.send(new PutObjectCommand({ Bucket: 'bucket', Key: 'k', Body: 'hello' })), captured);
+    const req = await capture(
+      () => s3.send(new PutObjectCommand({ Bucket: 'bucket', Key: 'k', Body: 'hello' })),
+      captured,
+    );
     const ok = assertOk(await verifyRequest(toSigned(req), options));
     assert.deepEqual(ok.payload, { mode: 'sha256' });
-    assertFails(await verifyRequest({ ...toSigned(req), body: 'HELLO' }, options), 'XAmzContentSHA256Mismatch');
+    assertFails(
+      await verifyRequest({ ...toSigned(req), body: 'HELLO' }, options),
+      'XAmzContentSHA256Mismatch',
+    );
   });
 
   it('ListObjectsV2, GetObject, DeleteObjects, multipart', async () => {
     const commands = [
       () => s3.send(new ListObjectsV2Command({ Bucket: 'bucket', Prefix: 'a b/ü*(x)', Delimiter: '/' })),
-      () => s3.send(new GetObjectCommand({ Bucket: 'bucket', Key: "it's ~here~/?&=#.txt", Range: 'bytes=0-9' })),
-      () => s3.send(new DeleteObjectsCommand({ Bucket: 'bucket', Delete: { Objects: [{ Key: 'a' }, { Key: 'b' }] } })),
-      () => s3.send(new CreateMultipartUploadCommand({ Bucket: 'bucket', Key: 'big', Metadata: { owner: 'me' } })),
-      () => s3.send(new UploadPartCommand({ Bucket: 'bucket', Key: 'big', UploadId: 'up/1+', PartNumber: 2, Body: 'part' })),
+      () =>
+        s3.send(new GetObjectCommand({ Bucket: 'bucket', Key: "it's ~here~/?&=#.txt", Range: 'bytes=0-9' })),
+      () =>
+        s3.send(
+          new DeleteObjectsCommand({ Bucket: 'bucket', Delete: { Objects: [{ Key: 'a' }, { Key: 'b' }] } }),
+        ),
+      () =>
+        s3.send(
+          new CreateMultipartUploadCommand({ Bucket: 'bucket', Key: 'big', Metadata: { owner: 'me' } }),
+        ),
+      () =>
+        s3.send(
+          new UploadPartCommand({
+            Bucket: 'bucket',
+            Key: 'big',
+            UploadId: 'up/1+',
+            PartNumber: 2,
+            Body: 'part',
+          }),
+        ),
     ];
     for (const send of commands) {
       const req = await capture(send, captured);
@@ -239,10 +285,18 @@ describe('@aws-sdk/client-s3 on the wire', () => {
       region: 'us-east-1',
       endpoint: ENDPOINT,
       forcePathStyle: true,
-      credentials: { accessKeyId: 'ASIATEMPORARY000001', secretAccessKey: 'temp-secret', sessionToken: 'TOK/+=' },
+      credentials: {
+        accessKeyId: 'ASIATEMPORARY000001',
+        secretAccessKey: 'temp-secret',
+        sessionToken: 'TOK/+=',
+      },
     });
     for (const command of [
-      new GetObjectCommand({ Bucket: 'bucket', Key: 'x y.txt', ResponseContentDisposition: 'attachment; filename="a b"' }),
+      new GetObjectCommand({
+        Bucket: 'bucket',
+        Key: 'x y.txt',
+        ResponseContentDisposition: 'attachment; filename="a b"',
+      }),
       new PutObjectCommand({ Bucket: 'bucket', Key: 'up load.txt', ContentType: 'text/plain' }),
     ]) {
       const url = new URL(await getSignedUrl(presigner, command, { expiresIn: 300 }));
@@ -269,7 +323,10 @@ describe('@aws-sdk/client-sts and client-iam on the wire', () => {
 
   it('ListUsers', async () => {
     const { captured, config } = capturing();
-    const req = await capture(() => new IAMClient(config).send(new ListUsersCommand({ PathPrefix: '/a b/' })), captured);
+    const req = await capture(
+      () => new IAMClient(config).send(new ListUsersCommand({ PathPrefix: '/a b/' })),
+      captured,
+    );
     const ok = assertOk(await verifyRequest(toSigned(req), options));
     assert.equal(ok.scope?.service, 'iam');
   });

@@ -10,7 +10,10 @@ import { AWS_DOC_KEY, AWS_DOC_SECRET, assertFails, assertOk, clockAt, keyStore }
 
 const options = { lookup: keyStore({ [AWS_DOC_KEY]: AWS_DOC_SECRET }) };
 
-function req(partial: Partial<SignedRequest> & { headers: SignedRequest['headers'] }, date: string): SignedRequest {
+function req(
+  partial: Partial<SignedRequest> & { headers: SignedRequest['headers'] },
+  date: string,
+): SignedRequest {
   return { method: 'GET', path: '/', query: '', clock: clockAt(date), ...partial };
 }
 
@@ -35,7 +38,12 @@ describe('SigV2 documentation examples', () => {
     assert.equal(ok.signatureVersion, 'AWS');
     assert.equal(ok.authType, 'REST-HEADER');
     // Path-style addressing of the same object signs the same resource.
-    assertOk(await verifyRequest({ ...r, path: '/johnsmith/photos/puppy.jpg', virtualHostBucket: undefined }, options));
+    assertOk(
+      await verifyRequest(
+        { ...r, path: '/johnsmith/photos/puppy.jpg', virtualHostBucket: undefined },
+        options,
+      ),
+    );
   });
 
   it('Object PUT with Content-Type (MyyxeRY7...)', async () => {
@@ -180,9 +188,15 @@ describe('SigV2 documentation examples', () => {
     assert.equal(ok.scheme, 'sigv2-query');
     assert.equal(ok.authType, 'REST-QUERY-STRING');
     assert.equal(ok.expiresAt?.toISOString(), '2007-03-29T03:40:20.000Z');
-    const late = assertFails(await verifyRequest({ ...r, clock: clockAt('2007-03-29T03:40:21Z') }, options), 'AccessDenied');
+    const late = assertFails(
+      await verifyRequest({ ...r, clock: clockAt('2007-03-29T03:40:21Z') }, options),
+      'AccessDenied',
+    );
     assert.equal(late.error.message, 'Request has expired');
-    assert.deepEqual(late.error.fields, { Expires: '2007-03-29T03:40:20Z', ServerTime: '2007-03-29T03:40:21Z' });
+    assert.deepEqual(late.error.fields, {
+      Expires: '2007-03-29T03:40:20Z',
+      ServerTime: '2007-03-29T03:40:21Z',
+    });
   });
 });
 
@@ -210,7 +224,10 @@ describe('SigV2 rules', () => {
       headers: { ...base.headers, authorization: auth(sig) },
     };
     assertOk(await verifyRequest(r, options));
-    const f = assertFails(await verifyRequest({ ...r, query: r.query.replace('v%201', 'v%202') }, options), 'SignatureDoesNotMatch');
+    const f = assertFails(
+      await verifyRequest({ ...r, query: r.query.replace('v%201', 'v%202') }, options),
+      'SignatureDoesNotMatch',
+    );
     assert.equal(f.error.fields.StringToSign, stringToSign.replace('v 1', 'v 2'));
     assert.equal(f.error.fields.SignatureProvided, sig);
     assert.equal(f.error.fields.AWSAccessKeyId, AWS_DOC_KEY);
@@ -218,10 +235,20 @@ describe('SigV2 rules', () => {
 
   it('rejects a malformed header', async () => {
     for (const bad of [`AWS ${AWS_DOC_KEY}`, `AWS ${AWS_DOC_KEY}:`, 'AWS :abc', `AWS a b:c`]) {
-      const f = assertFails(await verifyRequest({ ...base, headers: { ...base.headers, authorization: bad } }, options), 'InvalidArgument', bad);
-      assert.equal(f.error.message, 'AWS authorization header is invalid.  Expected AwsAccessKeyId:signature');
+      const f = assertFails(
+        await verifyRequest({ ...base, headers: { ...base.headers, authorization: bad } }, options),
+        'InvalidArgument',
+        bad,
+      );
+      assert.equal(
+        f.error.message,
+        'AWS authorization header is invalid.  Expected AwsAccessKeyId:signature',
+      );
     }
-    const bare = assertFails(await verifyRequest({ ...base, headers: { ...base.headers, authorization: 'AWS' } }, options), 'InvalidArgument');
+    const bare = assertFails(
+      await verifyRequest({ ...base, headers: { ...base.headers, authorization: 'AWS' } }, options),
+      'InvalidArgument',
+    );
     assert.equal(bare.error.message, 'Unsupported Authorization Type');
   });
 
@@ -230,7 +257,10 @@ describe('SigV2 rules', () => {
     delete headers.date;
     const f = assertFails(await verifyRequest({ ...base, headers }, options), 'AccessDenied');
     assert.equal(f.error.message, 'AWS authentication requires a valid Date or x-amz-date header');
-    assertFails(await verifyRequest({ ...base, clock: clockAt('2007-03-27T19:51:43Z') }, options), 'RequestTimeTooSkewed');
+    assertFails(
+      await verifyRequest({ ...base, clock: clockAt('2007-03-27T19:51:43Z') }, options),
+      'RequestTimeTooSkewed',
+    );
   });
 
   it('rejects an incomplete or non-numeric query form', async () => {
@@ -243,7 +273,8 @@ describe('SigV2 rules', () => {
 
   it('signs x-amz-security-token and hands it to the lookup', async () => {
     const store = keyStore({ [AWS_DOC_KEY]: AWS_DOC_SECRET });
-    const stringToSign = 'GET\n\n\nTue, 27 Mar 2007 19:36:42 +0000\nx-amz-security-token:tok\n/johnsmith/photos/puppy.jpg';
+    const stringToSign =
+      'GET\n\n\nTue, 27 Mar 2007 19:36:42 +0000\nx-amz-security-token:tok\n/johnsmith/photos/puppy.jpg';
     const sig = createHmac('sha1', AWS_DOC_SECRET).update(stringToSign).digest('base64');
     const ok = assertOk(
       await verifyRequest(

@@ -70,7 +70,10 @@ describe('S3 documentation examples', () => {
     const ok = assertOk(await verifyRequest(req, options));
     // The body was handed over, so the digest is already checked.
     assert.deepEqual(ok.payload, { mode: 'sha256' });
-    assertFails(await verifyRequest({ ...req, body: 'Welcome to Amazon S4.' }, options), 'XAmzContentSHA256Mismatch');
+    assertFails(
+      await verifyRequest({ ...req, body: 'Welcome to Amazon S4.' }, options),
+      'XAmzContentSHA256Mismatch',
+    );
   });
 
   it('GET Bucket lifecycle (fea454ca...)', async () => {
@@ -129,14 +132,20 @@ describe('S3 documentation examples', () => {
     assert.equal(ok.expiresAt?.toISOString(), '2013-05-25T00:00:00.000Z');
     assert.deepEqual(ok.payload, { mode: 'unsigned' });
 
-    const expired = assertFails(await verifyRequest({ ...req, clock: clockAt('20130525T000001Z') }, options), 'AccessDenied');
+    const expired = assertFails(
+      await verifyRequest({ ...req, clock: clockAt('20130525T000001Z') }, options),
+      'AccessDenied',
+    );
     assert.equal(expired.error.message, 'Request has expired');
     assert.deepEqual(expired.error.fields, {
       'X-Amz-Expires': '86400',
       Expires: '2013-05-25T00:00:00Z',
       ServerTime: '2013-05-25T00:00:01Z',
     });
-    const early = assertFails(await verifyRequest({ ...req, clock: clockAt('20130523T230000Z') }, options), 'AccessDenied');
+    const early = assertFails(
+      await verifyRequest({ ...req, clock: clockAt('20130523T230000Z') }, options),
+      'AccessDenied',
+    );
     assert.equal(early.error.message, 'Request is not yet valid');
   });
 
@@ -162,7 +171,10 @@ describe('S3 documentation examples', () => {
     };
     const ok = assertOk(await verifyRequest(req, options));
     assert.deepEqual(ok.payload, { mode: 'streaming-signed', decodedContentLength: 66560 });
-    assert.equal(ok.chunkSigning?.seedSignature, '4f232c4386841ef735655705268965c44a0e4690baa4adea153f7db9fa80a0a9');
+    assert.equal(
+      ok.chunkSigning?.seedSignature,
+      '4f232c4386841ef735655705268965c44a0e4690baa4adea153f7db9fa80a0a9',
+    );
     assert.equal(ok.chunkSigning?.scope, '20130524/us-east-1/s3/aws4_request');
   });
 });
@@ -178,20 +190,32 @@ describe('S3 SigV4 rules', () => {
 
   it('rejects an x-amz-content-sha256 that is neither a digest nor a known mode', async () => {
     const f = assertFails(
-      await verifyRequest({ ...getObject, headers: { ...getObject.headers, 'x-amz-content-sha256': 'GIBBERISH' } }, options),
+      await verifyRequest(
+        { ...getObject, headers: { ...getObject.headers, 'x-amz-content-sha256': 'GIBBERISH' } },
+        options,
+      ),
       'InvalidArgument',
     );
     assert.deepEqual(f.error.fields, { ArgumentName: 'x-amz-content-sha256', ArgumentValue: 'GIBBERISH' });
   });
 
   it('answers SigV4a streaming with NotImplemented', async () => {
-    const headers = { ...getObject.headers, 'x-amz-content-sha256': 'STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD' };
+    const headers = {
+      ...getObject.headers,
+      'x-amz-content-sha256': 'STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD',
+    };
     assertFails(await verifyRequest({ ...getObject, headers }, options), 'NotImplemented');
   });
 
   it('reports a wrong region with the expected one', async () => {
-    const f = assertFails(await verifyRequest(getObject, { ...options, region: 'eu-west-1' }), 'AuthorizationHeaderMalformed');
-    assert.equal(f.error.message, "The authorization header is malformed; the region 'us-east-1' is wrong; expecting 'eu-west-1'");
+    const f = assertFails(
+      await verifyRequest(getObject, { ...options, region: 'eu-west-1' }),
+      'AuthorizationHeaderMalformed',
+    );
+    assert.equal(
+      f.error.message,
+      "The authorization header is malformed; the region 'us-east-1' is wrong; expecting 'eu-west-1'",
+    );
     assert.deepEqual(f.error.fields, { Region: 'eu-west-1' });
   });
 
@@ -216,7 +240,10 @@ describe('S3 SigV4 rules', () => {
       ServerTime: '2013-05-24T00:15:01Z',
       MaxAllowedSkewMilliseconds: '900000',
     });
-    assertFails(await verifyRequest({ ...getObject, clock: clockAt('20130523T234459Z') }, options), 'RequestTimeTooSkewed');
+    assertFails(
+      await verifyRequest({ ...getObject, clock: clockAt('20130523T234459Z') }, options),
+      'RequestTimeTooSkewed',
+    );
   });
 
   it('reports an unknown key', async () => {
@@ -226,7 +253,10 @@ describe('S3 SigV4 rules', () => {
   });
 
   it('reports a wrong secret with the S3 fields, bytes as spaced hex', async () => {
-    const f = assertFails(await verifyRequest(getObject, { lookup: keyStore({ [AWS_DOC_KEY]: 'nope' }) }), 'SignatureDoesNotMatch');
+    const f = assertFails(
+      await verifyRequest(getObject, { lookup: keyStore({ [AWS_DOC_KEY]: 'nope' }) }),
+      'SignatureDoesNotMatch',
+    );
     const fields = f.error.fields;
     assert.deepEqual(Object.keys(fields), [
       'AWSAccessKeyId',
@@ -274,9 +304,18 @@ describe('S3 SigV4 rules', () => {
   });
 
   it('rejects a service this endpoint does not serve', async () => {
-    const headers = { ...getObject.headers, authorization: String(getObject.headers.authorization).replace('/s3/', '/s4/') };
-    const f = assertFails(await verifyRequest({ ...getObject, headers }, options), 'AuthorizationHeaderMalformed');
-    assert.equal(f.error.message, 'The authorization header is malformed; incorrect service "s4". This endpoint belongs to "s3".');
+    const headers = {
+      ...getObject.headers,
+      authorization: String(getObject.headers.authorization).replace('/s3/', '/s4/'),
+    };
+    const f = assertFails(
+      await verifyRequest({ ...getObject, headers }, options),
+      'AuthorizationHeaderMalformed',
+    );
+    assert.equal(
+      f.error.message,
+      'The authorization header is malformed; incorrect service "s4". This endpoint belongs to "s3".',
+    );
   });
 
   it('passes the security token to the lookup and returns it', async () => {
@@ -289,7 +328,10 @@ describe('S3 SigV4 rules', () => {
       date: new Date('2013-05-24T00:00:00Z'),
     });
     const ok = assertOk(
-      await verifyRequest({ method: 'GET', path: '/bucket/key', query: '', clock: at, headers: signed.headers }, { lookup: store }),
+      await verifyRequest(
+        { method: 'GET', path: '/bucket/key', query: '', clock: at, headers: signed.headers },
+        { lookup: store },
+      ),
     );
     assert.equal(ok.securityToken, 'token/+=');
     assert.deepEqual(store.calls, [{ accessKeyId: 'ASIAEXAMPLE', securityToken: 'token/+=' }]);
@@ -298,7 +340,13 @@ describe('S3 SigV4 rules', () => {
   it('lets the lookup refuse with its own typed error', async () => {
     const lookup = async () => ({
       ok: false as const,
-      error: { code: 'ExpiredToken', httpStatus: 400, message: 'The provided token has expired.', fields: {}, dialect: 's3' as const },
+      error: {
+        code: 'ExpiredToken',
+        httpStatus: 400,
+        message: 'The provided token has expired.',
+        fields: {},
+        dialect: 's3' as const,
+      },
     });
     const f = assertFails(await verifyRequest(getObject, { lookup }), 'ExpiredToken');
     assert.equal(f.scheme, 'sigv4-header');
@@ -320,7 +368,12 @@ describe('S3 SigV4 rules', () => {
       service: 's3',
       date: new Date('2013-05-24T00:00:00Z'),
     });
-    assertOk(await verifyRequest({ method: 'GET', path: '/bucket/a!b', query: '', clock: at, headers: signed.headers }, options));
+    assertOk(
+      await verifyRequest(
+        { method: 'GET', path: '/bucket/a!b', query: '', clock: at, headers: signed.headers },
+        options,
+      ),
+    );
   });
 
   it('does not normalise S3 paths', async () => {
@@ -334,7 +387,10 @@ describe('S3 SigV4 rules', () => {
     // WHATWG URL already resolved "..", so sign what goes on the wire and send the raw dots.
     assert.match(signed.canonicalRequest, /^GET\n\/bucket\/b\n/);
     assertFails(
-      await verifyRequest({ method: 'GET', path: '/bucket/a/../b', query: '', clock: at, headers: signed.headers }, options),
+      await verifyRequest(
+        { method: 'GET', path: '/bucket/a/../b', query: '', clock: at, headers: signed.headers },
+        options,
+      ),
       'SignatureDoesNotMatch',
     );
   });
@@ -354,7 +410,11 @@ describe('presign rules', () => {
   }
 
   it('round-trips with session token and extra query parameters', async () => {
-    const { url } = presignV4({ ...base, expiresIn: 3600, credentials: { ...base.credentials, sessionToken: 'tok' } });
+    const { url } = presignV4({
+      ...base,
+      expiresIn: 3600,
+      credentials: { ...base.credentials, sessionToken: 'tok' },
+    });
     const ok = assertOk(await verifyRequest(toRequest(url), options));
     assert.equal(ok.securityToken, 'tok');
   });
@@ -369,21 +429,37 @@ describe('presign rules', () => {
 
   it('requires every parameter', async () => {
     const { url } = presignV4({ ...base, expiresIn: 60 });
-    const f = assertFails(await verifyRequest(toRequest(url.replace(/&X-Amz-Expires=60/, '')), options), 'AuthorizationQueryParametersError');
+    const f = assertFails(
+      await verifyRequest(toRequest(url.replace(/&X-Amz-Expires=60/, '')), options),
+      'AuthorizationQueryParametersError',
+    );
     assert.match(f.error.message, /^Query-string authentication version 4 requires the X-Amz-Algorithm/);
   });
 
   it('rejects another algorithm, a bad date, a negative expiry, a repeated parameter', async () => {
     const { url } = presignV4({ ...base, expiresIn: 60 });
     const cases: Array<[string, string]> = [
-      [url.replace('AWS4-HMAC-SHA256', 'AWS4-HMAC-SHA512'), 'X-Amz-Algorithm only supports "AWS4-HMAC-SHA256"'],
-      [url.replace('X-Amz-Date=20130524T000000Z', 'X-Amz-Date=2013-05-24'), `X-Amz-Date must be in the ISO8601 Long Format "yyyyMMdd'T'HHmmss'Z'"`],
+      [
+        url.replace('AWS4-HMAC-SHA256', 'AWS4-HMAC-SHA512'),
+        'X-Amz-Algorithm only supports "AWS4-HMAC-SHA256"',
+      ],
+      [
+        url.replace('X-Amz-Date=20130524T000000Z', 'X-Amz-Date=2013-05-24'),
+        `X-Amz-Date must be in the ISO8601 Long Format "yyyyMMdd'T'HHmmss'Z'"`,
+      ],
       [url.replace('X-Amz-Expires=60', 'X-Amz-Expires=-5'), 'X-Amz-Expires must be non-negative'],
       [url.replace('X-Amz-Expires=60', 'X-Amz-Expires=abc'), 'X-Amz-Expires should be a number'],
-      [url + '&X-Amz-Signature=' + '0'.repeat(64), 'X-Amz-Signature must appear only once in the query string.'],
+      [
+        url + '&X-Amz-Signature=' + '0'.repeat(64),
+        'X-Amz-Signature must appear only once in the query string.',
+      ],
     ];
     for (const [bad, message] of cases) {
-      const f = assertFails(await verifyRequest(toRequest(bad), options), 'AuthorizationQueryParametersError', bad);
+      const f = assertFails(
+        await verifyRequest(toRequest(bad), options),
+        'AuthorizationQueryParametersError',
+        bad,
+      );
       assert.equal(f.error.message, message);
     }
   });
@@ -391,20 +467,29 @@ describe('presign rules', () => {
   it('reports a wrong region in the credential', async () => {
     const { url } = presignV4({ ...base, expiresIn: 60, region: 'eu-west-1' });
     const f = assertFails(await verifyRequest(toRequest(url), options), 'AuthorizationQueryParametersError');
-    assert.equal(f.error.message, "Error parsing the X-Amz-Credential parameter; the region 'eu-west-1' is wrong; expecting 'us-east-1'");
+    assert.equal(
+      f.error.message,
+      "Error parsing the X-Amz-Credential parameter; the region 'eu-west-1' is wrong; expecting 'us-east-1'",
+    );
     assert.deepEqual(f.error.fields, { Region: 'us-east-1' });
   });
 
   it('detects tampering with a signed parameter', async () => {
     const { url } = presignV4({ ...base, expiresIn: 60 });
-    assertFails(await verifyRequest(toRequest(url.replace('versionId=3', 'versionId=4')), options), 'SignatureDoesNotMatch');
+    assertFails(
+      await verifyRequest(toRequest(url.replace('versionId=3', 'versionId=4')), options),
+      'SignatureDoesNotMatch',
+    );
   });
 
   it('refuses to mix a presigned query with an Authorization header', async () => {
     const { url } = presignV4({ ...base, expiresIn: 60 });
     const req = toRequest(url);
     const f = assertFails(
-      await verifyRequest({ ...req, headers: { ...req.headers, authorization: String(getObject.headers.authorization) } }, options),
+      await verifyRequest(
+        { ...req, headers: { ...req.headers, authorization: String(getObject.headers.authorization) } },
+        options,
+      ),
       'InvalidArgument',
     );
     assert.match(f.error.message, /^Only one auth mechanism allowed/);

@@ -15,7 +15,10 @@ describe('AWS SigV4 test suite (service "service")', () => {
   for (const v of SUITE_VECTORS) {
     it(`${v.name} verifies`, async () => {
       const req = fromRawHttp(v.req, clock, {});
-      const result = await verifyRequest({ ...req, headers: { ...req.headers, authorization: v.authorization } }, options);
+      const result = await verifyRequest(
+        { ...req, headers: { ...req.headers, authorization: v.authorization } },
+        options,
+      );
       const ok = assertOk(result, v.name);
       assert.equal(ok.scheme, 'sigv4-header');
       assert.deepEqual(ok.scope, { date: '20150830', region: 'us-east-1', service: 'service' });
@@ -25,7 +28,10 @@ describe('AWS SigV4 test suite (service "service")', () => {
       it(`${v.name} reports the suite's canonical request on a bad signature`, async () => {
         const req = fromRawHttp(v.req, clock);
         const bad = v.authorization.replace(/Signature=[0-9a-f]{64}/, `Signature=${'0'.repeat(64)}`);
-        const result = await verifyRequest({ ...req, headers: { ...req.headers, authorization: bad } }, options);
+        const result = await verifyRequest(
+          { ...req, headers: { ...req.headers, authorization: bad } },
+          options,
+        );
         const failure = assertFails(result, 'SignatureDoesNotMatch', v.name);
         assert.equal(failure.error.fields.CanonicalRequest, v.creq);
         assert.equal(failure.error.fields.StringToSign, v.sts);
