@@ -113,7 +113,8 @@ export interface AuthSuccess<I extends SecretRecord = SecretRecord> {
   readonly expiresAt?: Date;
   /** Presigned SigV4: X-Amz-Expires in seconds. */
   readonly expiresIn?: number;
-  /** Signed streaming modes: hand this to the chunked decoder. */
+  /** Signed streaming modes: hand this to the chunked decoder. Holds a derived signing key:
+   *  keep it out of logs and audit records. */
   readonly chunkSigning?: ChunkSigningContext;
 }
 
