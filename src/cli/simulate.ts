@@ -35,7 +35,10 @@ function runSimulate(opts: { input: string; explain?: boolean; trace?: boolean }
     const c = loadCase(json);
     if (opts.explain) {
       const { output, explanation } = simulateWithTrace(c);
-      process.stdout.write(renderExplanation(explanation, { color: process.stdout.isTTY === true, message: output.message }) + '\n');
+      process.stdout.write(
+        renderExplanation(explanation, { color: process.stdout.isTTY === true, message: output.message }) +
+          '\n',
+      );
       return 0;
     }
     if (opts.trace) {

@@ -36,7 +36,10 @@ export interface CompiledPolicy {
 /** Upper bound on memoized actions per policy: actions come from a finite API, but callers can send junk. */
 const ACTION_MEMO_LIMIT = 4096;
 
-export function compilePolicy(document: PolicyDocument, meta: { id: string; type: PolicyType }): CompiledPolicy {
+export function compilePolicy(
+  document: PolicyDocument,
+  meta: { id: string; type: PolicyType },
+): CompiledPolicy {
   // Policy variables exist only in the 2012-10-17 language (EVALUATION-RULES.md).
   const variables = document.version === '2012-10-17';
   const statements = document.statements.map((s) => compileStatement(s, variables));

@@ -104,7 +104,11 @@ export function evaluate(req: AuthzRequest, set: PolicySet, scan: Scanner, full:
   let deny: Hit | undefined;
 
   // One policy: remember the first explicit deny; report whether it allowed.
-  const check = (layer: PolicyLayer, policy: CompiledPolicy, bestReach = false): CompiledStatement | undefined => {
+  const check = (
+    layer: PolicyLayer,
+    policy: CompiledPolicy,
+    bestReach = false,
+  ): CompiledStatement | undefined => {
     const s = scan(policy, layer, req, bestReach);
     if (s === undefined) return undefined;
     if (s.effect === 'Deny') {
@@ -192,18 +196,24 @@ export function evaluate(req: AuthzRequest, set: PolicySet, scan: Scanner, full:
   if (set.trust && trustAllow === undefined) return implicitDeny('trust', 'trust-no-allow');
 
   if (callerHasNoAccount) {
-    return resourceAllow ? allowed(resourceAllow, 'anonymous-resource-allow') : implicitDeny('resource', 'anonymous-no-allow');
+    return resourceAllow
+      ? allowed(resourceAllow, 'anonymous-resource-allow')
+      : implicitDeny('resource', 'anonymous-no-allow');
   }
   if (p.type === 'root') {
     if (sameAccount) return allowedWithout('root');
-    return resourceAllow ? allowed(resourceAllow, 'cross-account-allow') : implicitDeny('resource', 'cross-account-resource-no-allow');
+    return resourceAllow
+      ? allowed(resourceAllow, 'cross-account-allow')
+      : implicitDeny('resource', 'cross-account-resource-no-allow');
   }
 
   if (sameAccount) {
     // Within one account identity and resource policies are a union; the resource policy's reach
     // decides which of the caller's own implicit denies it overrides.
-    if (identityAllow === undefined && reach < Reach.Role) return implicitDeny('identity', 'identity-no-allow');
-    if (hasBoundary && !boundaryAllows && reach < Reach.User) return implicitDeny('boundary', 'boundary-no-allow');
+    if (identityAllow === undefined && reach < Reach.Role)
+      return implicitDeny('identity', 'identity-no-allow');
+    if (hasBoundary && !boundaryAllows && reach < Reach.User)
+      return implicitDeny('boundary', 'boundary-no-allow');
     if (sessionDenies) return implicitDeny('session', 'session-no-allow');
     if (identityAllow) return allowed(identityAllow, 'identity-allow');
     // Only reachable through a resource Allow that names the caller (reach >= Role).

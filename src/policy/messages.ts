@@ -37,7 +37,12 @@ export function awsMessage(req: AuthzRequest, layer: PolicyLayer, explicit: bool
 }
 
 /** OSS answers by situation rather than by policy type (seed 002's table). */
-export function ossMessage(req: AuthzRequest, layer: PolicyLayer, explicit: boolean, sessionDenies = false): string {
+export function ossMessage(
+  req: AuthzRequest,
+  layer: PolicyLayer,
+  explicit: boolean,
+  sessionDenies = false,
+): string {
   // Whenever the STS session policy fails, OSS blames it, even if the role lacks the action too.
   if (layer === 'session' || sessionDenies) return "Access denied by authorizer's policy.";
   if (layer === 'resource' && explicit) return 'Access denied by bucket policy.';
@@ -49,7 +54,8 @@ export function ossMessage(req: AuthzRequest, layer: PolicyLayer, explicit: bool
   if (action === 'putobjectacl') return 'You do not have write acl permission on this object';
   if (action === 'getobjectacl') return 'You do not have read acl permission on this object.';
   if (action.includes('bucket')) return 'The bucket you visit is not belong to you.';
-  if (OSS_OBJECT_DATA_ACTIONS.has(action)) return 'You have no right to access this object because of bucket acl.';
+  if (OSS_OBJECT_DATA_ACTIONS.has(action))
+    return 'You have no right to access this object because of bucket acl.';
   return 'You have no right to access this object.';
 }
 

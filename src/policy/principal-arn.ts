@@ -9,16 +9,23 @@ const ARN = /^(arn|acs):([^:]*):([^:]*):([^:]*):([^:]*):(.+)$/;
 const ALIBABA = /^acs:([^:]*):([^:]*):([^:]*):(.+)$/;
 
 export function principalFromArn(arn: string): PrincipalParse {
-  if (arn === 'anonymous' || arn === '*') return { ok: true, principal: { type: 'anonymous', arn: 'anonymous', account: '' } };
+  if (arn === 'anonymous' || arn === '*')
+    return { ok: true, principal: { type: 'anonymous', arn: 'anonymous', account: '' } };
   if (arn.startsWith('acs:')) return fromAlibabaArn(arn);
   const m = ARN.exec(arn);
-  if (!m) return { ok: false, message: `"${arn}" is not an IAM principal ARN (arn:aws:iam::ACCOUNT:user/NAME, ...)` };
+  if (!m)
+    return {
+      ok: false,
+      message: `"${arn}" is not an IAM principal ARN (arn:aws:iam::ACCOUNT:user/NAME, ...)`,
+    };
   const [, , partition, service, , account = '', resource = ''] = m;
-  if (!/^\d{12}$/.test(account)) return { ok: false, message: `"${arn}" does not name a 12-digit account id` };
+  if (!/^\d{12}$/.test(account))
+    return { ok: false, message: `"${arn}" does not name a 12-digit account id` };
   if (service === 'iam') {
     if (resource === 'root') return { ok: true, principal: { type: 'root', arn, account } };
     if (resource.startsWith('user/')) return { ok: true, principal: { type: 'user', arn, account } };
-    if (resource.startsWith('role/')) return { ok: true, principal: { type: 'role', arn, account, roleArn: arn } };
+    if (resource.startsWith('role/'))
+      return { ok: true, principal: { type: 'role', arn, account, roleArn: arn } };
   }
   if (service === 'sts') {
     const parts = resource.split('/');
@@ -41,7 +48,8 @@ function fromAlibabaArn(arn: string): PrincipalParse {
   if (!m) return { ok: false, message: `"${arn}" is not a RAM principal ARN (acs:ram::UID:user/NAME, ...)` };
   const [, service, , account = '', resource = ''] = m;
   if (!/^\d+$/.test(account)) return { ok: false, message: `"${arn}" does not name a numeric account id` };
-  if (service !== 'ram' && service !== 'sts') return { ok: false, message: `"${arn}" is not a RAM principal ARN` };
+  if (service !== 'ram' && service !== 'sts')
+    return { ok: false, message: `"${arn}" is not a RAM principal ARN` };
   if (resource === 'root') return { ok: true, principal: { type: 'root', arn, account } };
   if (resource.startsWith('user/')) return { ok: true, principal: { type: 'user', arn, account } };
   const parts = resource.split('/');

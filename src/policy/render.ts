@@ -20,7 +20,9 @@ export interface RenderOptions {
 export function renderExplanation(e: Explanation, options: RenderOptions): string {
   const c = palette(options.color);
   const verdict =
-    e.decision === 'Allowed' ? c.green('Allowed') : c.red(e.decision === 'ExplicitlyDenied' ? 'Explicitly denied' : 'Implicitly denied');
+    e.decision === 'Allowed'
+      ? c.green('Allowed')
+      : c.red(e.decision === 'ExplicitlyDenied' ? 'Explicitly denied' : 'Implicitly denied');
   const lines: string[] = [];
   const by = e.decidedBy ? ` by the ${LAYER_NAMES[e.decidedBy]}` : '';
   const where = e.policyId ? ` ${c.bold(e.policyId)}${e.statement ? ` (${e.statement})` : ''}` : '';
@@ -41,7 +43,11 @@ function renderPolicy(p: PolicyTrace, last: boolean, c: Palette): string[] {
   const pad = last ? '   ' : '│  ';
   const level = p.level !== undefined ? ` level ${p.level}` : '';
   const outcome =
-    p.outcome === 'Deny' ? c.red(`Deny (${p.decidingStatement})`) : p.outcome === 'Allow' ? c.green(`Allow (${p.decidingStatement})`) : c.dim('no statement applies');
+    p.outcome === 'Deny'
+      ? c.red(`Deny (${p.decidingStatement})`)
+      : p.outcome === 'Allow'
+        ? c.green(`Allow (${p.decidingStatement})`)
+        : c.dim('no statement applies');
   const out = [`  ${branch} ${LAYER_NAMES[p.type]}${level} ${c.bold(p.id)} → ${outcome}`];
   p.statements.forEach((s, i) => {
     const lastS = i === p.statements.length - 1;
@@ -54,7 +60,10 @@ function renderStatement(s: StatementTrace, head: string, pad: string, c: Palett
   const mark = s.matched ? c.green('✔') : c.dim('✘');
   const at = s.location.start ? c.dim(` line ${s.location.start.line}`) : '';
   const parts = [`action ${tick(s.action, c)}`, `resource ${tick(s.resource, c)}`];
-  if (s.principal) parts.push(`principal ${tick(s.principal.matched, c)}${s.principal.matched ? ` (${s.principal.reach})` : ''}`);
+  if (s.principal)
+    parts.push(
+      `principal ${tick(s.principal.matched, c)}${s.principal.matched ? ` (${s.principal.reach})` : ''}`,
+    );
   const out = [`${head} ${mark} ${s.statement} ${s.effect}${at}  ${parts.join('  ')}`];
   if (s.resourceReason) out.push(`${pad}   ${c.yellow(s.resourceReason)}`);
   for (const cond of s.conditions) out.push(`${pad}   ${renderCondition(cond, c)}`);

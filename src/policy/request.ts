@@ -43,7 +43,9 @@ export interface AuthzRequest {
 }
 
 /** Builds a RequestContext from a plain object, lower-casing keys (condition keys are case-insensitive). */
-export function contextFrom(values: Record<string, ContextValue | undefined> = {}): Map<string, ContextValue> {
+export function contextFrom(
+  values: Record<string, ContextValue | undefined> = {},
+): Map<string, ContextValue> {
   const ctx = new Map<string, ContextValue>();
   for (const [key, value] of Object.entries(values)) {
     if (value !== undefined) ctx.set(key.toLowerCase(), value);

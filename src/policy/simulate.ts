@@ -36,7 +36,8 @@ const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null 
 export function loadCase(input: unknown, now: Date = new Date()): SimulationCase {
   if (!isObject(input)) throw new CaseError('case: must be a JSON object with "request" and "policies"');
   const dialect = input.dialect ?? 'aws';
-  if (dialect !== 'aws' && dialect !== 'ram') throw new CaseError(`dialect: must be "aws" or "ram", not ${JSON.stringify(dialect)}`);
+  if (dialect !== 'aws' && dialect !== 'ram')
+    throw new CaseError(`dialect: must be "aws" or "ram", not ${JSON.stringify(dialect)}`);
   const request = loadRequest(input.request, now);
   const policies = loadPolicies(input.policies, dialect);
   return { dialect, request, policies };
@@ -89,7 +90,8 @@ function loadRequest(value: unknown, now: Date): AuthzRequest {
 
 function loadContext(value: unknown): Map<string, ContextValue> {
   if (value === undefined || value === null) return new Map();
-  if (!isObject(value)) throw new CaseError('request.context: must be an object of condition key → string or list of strings');
+  if (!isObject(value))
+    throw new CaseError('request.context: must be an object of condition key → string or list of strings');
   for (const [key, v] of Object.entries(value)) {
     const ok = typeof v === 'string' || (Array.isArray(v) && v.every((x) => typeof x === 'string'));
     if (!ok) throw new CaseError(`request.context.${key}: must be a string or a list of strings`);
@@ -132,14 +134,19 @@ const POLICY_FIELDS = ['identity', 'resource', 'boundary', 'session', 'scp', 'rc
 
 function loadPolicies(value: unknown, dialect: Dialect): PolicySet {
   if (value === undefined || value === null) return {};
-  if (!isObject(value)) throw new CaseError('policies: must be an object (identity, resource, boundary, session, scp, rcp)');
+  if (!isObject(value))
+    throw new CaseError('policies: must be an object (identity, resource, boundary, session, scp, rcp)');
   for (const key of Object.keys(value)) {
     if (!(POLICY_FIELDS as readonly string[]).includes(key)) {
-      throw new CaseError(`policies.${key}: unknown policy field (expected one of ${POLICY_FIELDS.join(', ')})`);
+      throw new CaseError(
+        `policies.${key}: unknown policy field (expected one of ${POLICY_FIELDS.join(', ')})`,
+      );
     }
   }
   const one = (field: 'resource' | 'boundary' | 'trust', type: PolicyType): CompiledPolicy | null =>
-    value[field] === undefined || value[field] === null ? null : compileOne(value[field], `policies.${field}`, type, dialect);
+    value[field] === undefined || value[field] === null
+      ? null
+      : compileOne(value[field], `policies.${field}`, type, dialect);
   const list = (field: 'identity' | 'session', type: PolicyType): CompiledPolicy[] => {
     const v = value[field];
     if (v === undefined || v === null) return [];
@@ -149,7 +156,8 @@ function loadPolicies(value: unknown, dialect: Dialect): PolicySet {
   const levels = (field: 'scp' | 'rcp'): CompiledPolicy[][] => {
     const v = value[field];
     if (v === undefined || v === null) return [];
-    if (!Array.isArray(v)) throw new CaseError(`policies.${field}: must be a list of levels, each a list of policies`);
+    if (!Array.isArray(v))
+      throw new CaseError(`policies.${field}: must be a list of levels, each a list of policies`);
     return v.map((level, i) => {
       // A lone policy object stands for a level holding just that policy.
       const docs = Array.isArray(level) ? level : [level];
@@ -172,7 +180,9 @@ function compileOne(doc: unknown, field: string, type: PolicyType, dialect: Dial
   const result = compilePolicyText(doc, { id, type }, { dialect });
   if (!result.ok) {
     const first = result.problems[0];
-    const detail = result.problems.map((p) => (p.path ? `${p.path}: ${stripPath(p)}` : stripPath(p))).join('; ');
+    const detail = result.problems
+      .map((p) => (p.path ? `${p.path}: ${stripPath(p)}` : stripPath(p)))
+      .join('; ');
     throw new CaseError(`${field}: ${first ? detail : 'invalid policy'}`);
   }
   return result.policy;

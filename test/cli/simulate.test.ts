@@ -10,7 +10,11 @@ import { repoPath } from '../support/repo-root.js';
 const BIN = repoPath('bin', 'portcullis.js');
 
 function run(args: string[], input?: string) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { input, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  const r = spawnSync(process.execPath, [BIN, ...args], {
+    input,
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1' },
+  });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -26,11 +30,27 @@ const WRITE_SESSION_CASE = {
       {
         Version: '2012-10-17',
         Statement: [
-          { Effect: 'Allow', Action: ['s3:DeleteObject', 's3:ListMultipartUploadParts', 's3:AbortMultipartUpload', 's3:PutObject'], Resource: ['arn:aws:s3:::ram-test-app', 'arn:aws:s3:::ram-test-app/*'] },
+          {
+            Effect: 'Allow',
+            Action: [
+              's3:DeleteObject',
+              's3:ListMultipartUploadParts',
+              's3:AbortMultipartUpload',
+              's3:PutObject',
+            ],
+            Resource: ['arn:aws:s3:::ram-test-app', 'arn:aws:s3:::ram-test-app/*'],
+          },
         ],
       },
     ],
-    session: [{ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:PutObject', Resource: 'arn:aws:s3:::ram-test-app/usr001/*' }] }],
+    session: [
+      {
+        Version: '2012-10-17',
+        Statement: [
+          { Effect: 'Allow', Action: 's3:PutObject', Resource: 'arn:aws:s3:::ram-test-app/usr001/*' },
+        ],
+      },
+    ],
   },
 };
 
@@ -56,13 +76,17 @@ test('simulate reads a case from a file; the usr001 prefix is allowed', () => {
   const r = run(['simulate', '--input', file]);
   assert.equal(r.code, 0, r.stderr);
   assert.deepEqual(
-    (({ decision, deniedBy, explicit, message }) => ({ decision, deniedBy, explicit, message }))(JSON.parse(r.stdout)),
+    (({ decision, deniedBy, explicit, message }) => ({ decision, deniedBy, explicit, message }))(
+      JSON.parse(r.stdout),
+    ),
     { decision: 'Allowed', deniedBy: null, explicit: false, message: null },
   );
 });
 
 test('simulate exits 2 naming the bad field', () => {
-  const bad = structuredClone(WRITE_SESSION_CASE) as { policies: { identity: { Statement: { Effect: string }[] }[] } };
+  const bad = structuredClone(WRITE_SESSION_CASE) as {
+    policies: { identity: { Statement: { Effect: string }[] }[] };
+  };
   bad.policies.identity[0]!.Statement[0]!.Effect = 'allow ';
   const r = run(['simulate', '--input', '-'], JSON.stringify(bad));
   assert.equal(r.code, 2);
@@ -77,7 +101,10 @@ test('simulate exits 2 on input that is not JSON, and on a missing file', () => 
   const missing = run(['simulate', '--input', '/nonexistent/case.json']);
   assert.equal(missing.code, 2);
   assert.match(missing.stderr, /cannot read/);
-  const noAction = run(['simulate', '--input', '-'], JSON.stringify({ request: { principal: 'anonymous', resource: '*' } }));
+  const noAction = run(
+    ['simulate', '--input', '-'],
+    JSON.stringify({ request: { principal: 'anonymous', resource: '*' } }),
+  );
   assert.equal(noAction.code, 2);
   assert.match(noAction.stderr, /request\.action: must be a non-empty string/);
 });

@@ -14,10 +14,26 @@ const USER = 'arn:aws:iam::111122223333:user/alice';
 test('a failed condition shows the operator, the context value and why', () => {
   const c = loadCase(
     {
-      request: { principal: USER, action: 's3:GetObject', resource: 'arn:aws:s3:::b/k', context: { 'aws:SourceIp': '198.51.100.4' } },
+      request: {
+        principal: USER,
+        action: 's3:GetObject',
+        resource: 'arn:aws:s3:::b/k',
+        context: { 'aws:SourceIp': '198.51.100.4' },
+      },
       policies: {
         identity: [
-          { Version: '2012-10-17', Statement: [{ Sid: 'OfficeOnly', Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::b/*', Condition: { IpAddress: { 'aws:SourceIp': '203.0.113.0/24' } } }] },
+          {
+            Version: '2012-10-17',
+            Statement: [
+              {
+                Sid: 'OfficeOnly',
+                Effect: 'Allow',
+                Action: 's3:GetObject',
+                Resource: 'arn:aws:s3:::b/*',
+                Condition: { IpAddress: { 'aws:SourceIp': '203.0.113.0/24' } },
+              },
+            ],
+          },
         ],
       },
     },
@@ -43,8 +59,21 @@ test('a failed condition shows the operator, the context value and why', () => {
 test('a resource with a missing policy variable says which variable', () => {
   const c = loadCase(
     {
-      request: { principal: 'arn:aws:sts::111122223333:assumed-role/R/s1', action: 's3:PutObject', resource: 'arn:aws:s3:::b/s1/k' },
-      policies: { identity: [{ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:PutObject', Resource: 'arn:aws:s3:::b/${aws:username}/*' }] }] },
+      request: {
+        principal: 'arn:aws:sts::111122223333:assumed-role/R/s1',
+        action: 's3:PutObject',
+        resource: 'arn:aws:s3:::b/s1/k',
+      },
+      policies: {
+        identity: [
+          {
+            Version: '2012-10-17',
+            Statement: [
+              { Effect: 'Allow', Action: 's3:PutObject', Resource: 'arn:aws:s3:::b/${aws:username}/*' },
+            ],
+          },
+        ],
+      },
     },
     NOW,
   );
@@ -57,13 +86,29 @@ test('a resource with a missing policy variable says which variable', () => {
 test('resource-policy statements report how specifically they name the caller', () => {
   const c = loadCase(
     {
-      request: { principal: 'arn:aws:sts::111122223333:assumed-role/R/s1', action: 's3:GetObject', resource: 'arn:aws:s3:::b/k' },
+      request: {
+        principal: 'arn:aws:sts::111122223333:assumed-role/R/s1',
+        action: 's3:GetObject',
+        resource: 'arn:aws:s3:::b/k',
+      },
       policies: {
         resource: {
           Version: '2012-10-17',
           Statement: [
-            { Sid: 'ByRole', Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111122223333:role/R' }, Action: 's3:GetObject', Resource: 'arn:aws:s3:::b/*' },
-            { Sid: 'Other', Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::444455556666:root' }, Action: 's3:GetObject', Resource: 'arn:aws:s3:::b/*' },
+            {
+              Sid: 'ByRole',
+              Effect: 'Allow',
+              Principal: { AWS: 'arn:aws:iam::111122223333:role/R' },
+              Action: 's3:GetObject',
+              Resource: 'arn:aws:s3:::b/*',
+            },
+            {
+              Sid: 'Other',
+              Effect: 'Allow',
+              Principal: { AWS: 'arn:aws:iam::444455556666:root' },
+              Action: 's3:GetObject',
+              Resource: 'arn:aws:s3:::b/*',
+            },
           ],
         },
       },
@@ -82,7 +127,10 @@ test('SCP levels are numbered and the missing level decides', () => {
   const allowAll = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] };
   const ec2Only = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'ec2:*', Resource: '*' }] };
   const c = loadCase(
-    { request: { principal: USER, action: 's3:GetObject', resource: 'arn:aws:s3:::b/k' }, policies: { identity: [allowAll], scp: [[allowAll], [ec2Only]] } },
+    {
+      request: { principal: USER, action: 's3:GetObject', resource: 'arn:aws:s3:::b/k' },
+      policies: { identity: [allowAll], scp: [[allowAll], [ec2Only]] },
+    },
     NOW,
   );
   const { output, explanation } = simulateWithTrace(c);
@@ -103,14 +151,22 @@ test('an explicit deny names its policy and statement; the trace still lists eve
     {
       request: { principal: USER, action: 's3:DeleteObject', resource: 'arn:aws:s3:::b/k' },
       policies: {
-        identity: [{ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:*', Resource: '*' }] }],
-        boundary: { Version: '2012-10-17', Statement: [{ Sid: 'NoDelete', Effect: 'Deny', Action: 's3:Delete*', Resource: '*' }] },
+        identity: [
+          { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:*', Resource: '*' }] },
+        ],
+        boundary: {
+          Version: '2012-10-17',
+          Statement: [{ Sid: 'NoDelete', Effect: 'Deny', Action: 's3:Delete*', Resource: '*' }],
+        },
       },
     },
     NOW,
   );
   const { output, explanation } = simulateWithTrace(c);
-  assert.deepEqual([output.decision, output.deniedBy, output.statement], ['ExplicitlyDenied', 'boundary', 'NoDelete']);
+  assert.deepEqual(
+    [output.decision, output.deniedBy, output.statement],
+    ['ExplicitlyDenied', 'boundary', 'NoDelete'],
+  );
   assert.deepEqual(
     explanation.policies.map((p) => [p.type, p.outcome]),
     [
@@ -136,7 +192,12 @@ test('text policies carry line numbers into the trace', () => {
   ].join('\n');
   const compiled = compilePolicyText(text, { id: 'ReadB', type: 'identity' });
   assert.ok(compiled.ok);
-  const req = { principal: { type: 'user' as const, arn: USER, account: '111122223333' }, action: 's3:GetObject', resource: 'arn:aws:s3:::b/k', context: contextFrom({}) };
+  const req = {
+    principal: { type: 'user' as const, arn: USER, account: '111122223333' },
+    action: 's3:GetObject',
+    resource: 'arn:aws:s3:::b/k',
+    context: contextFrom({}),
+  };
   const explanation = explain(req, { identity: [compiled.policy] });
   const [a, b] = explanation.policies[0]?.statements ?? [];
   assert.equal(a?.location.start?.line, 4);

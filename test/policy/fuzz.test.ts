@@ -30,12 +30,20 @@ const BASES = [
     {
       Version: '2012-10-17',
       Statement: [
-        { Sid: 'Read', Effect: 'Allow', Action: ['s3:GetObject', 's3:List*'], Resource: ['arn:aws:s3:::b', 'arn:aws:s3:::b/*'] },
+        {
+          Sid: 'Read',
+          Effect: 'Allow',
+          Action: ['s3:GetObject', 's3:List*'],
+          Resource: ['arn:aws:s3:::b', 'arn:aws:s3:::b/*'],
+        },
         {
           Effect: 'Deny',
           Action: 's3:PutObject',
           NotResource: 'arn:aws:s3:::b/${aws:username}/*',
-          Condition: { StringNotEqualsIfExists: { 'aws:PrincipalTag/team': ['a', 'b'] }, IpAddress: { 'aws:SourceIp': ['10.0.0.0/8', '2001:db8::/32'] } },
+          Condition: {
+            StringNotEqualsIfExists: { 'aws:PrincipalTag/team': ['a', 'b'] },
+            IpAddress: { 'aws:SourceIp': ['10.0.0.0/8', '2001:db8::/32'] },
+          },
         },
       ],
     },
@@ -50,17 +58,55 @@ const BASES = [
         Principal: { AWS: ['arn:aws:iam::111122223333:user/alice', '444455556666'] },
         Action: 's3:*',
         Resource: 'arn:aws:s3:::b/*',
-        Condition: { 'ForAnyValue:StringLike': { 's3:prefix': ['home/*'] }, DateLessThan: { 'aws:CurrentTime': '2030-01-01T00:00:00Z' } },
+        Condition: {
+          'ForAnyValue:StringLike': { 's3:prefix': ['home/*'] },
+          DateLessThan: { 'aws:CurrentTime': '2030-01-01T00:00:00Z' },
+        },
       },
     ],
   }),
   JSON.stringify({
     Version: '1',
-    Statement: [{ Effect: 'Allow', Action: ['oss:GetObject', 'oss:ListObjects'], Resource: ['acs:oss:*:*:ram-test-app', 'acs:oss:*:*:ram-test-app/*'], Condition: { Bool: { 'acs:SecureTransport': 'true' } } }],
+    Statement: [
+      {
+        Effect: 'Allow',
+        Action: ['oss:GetObject', 'oss:ListObjects'],
+        Resource: ['acs:oss:*:*:ram-test-app', 'acs:oss:*:*:ram-test-app/*'],
+        Condition: { Bool: { 'acs:SecureTransport': 'true' } },
+      },
+    ],
   }),
 ];
 
-const TOKENS = ['"', '{', '}', '[', ']', ',', ':', '"Allow"', '"Deny"', '"*"', '"${aws:username}"', 'null', 'true', '1e999', '-0', '"\\u0000"', '"\\ud800"', '"StringLike"', '"Condition"', '"Principal"', '"arn:aws:s3:::*"', '\u2028', '𝔘', '\\', '"ForAllValues:Bool"', '[[[[[[', ']]]]'];
+const TOKENS = [
+  '"',
+  '{',
+  '}',
+  '[',
+  ']',
+  ',',
+  ':',
+  '"Allow"',
+  '"Deny"',
+  '"*"',
+  '"${aws:username}"',
+  'null',
+  'true',
+  '1e999',
+  '-0',
+  '"\\u0000"',
+  '"\\ud800"',
+  '"StringLike"',
+  '"Condition"',
+  '"Principal"',
+  '"arn:aws:s3:::*"',
+  '\u2028',
+  '𝔘',
+  '\\',
+  '"ForAllValues:Bool"',
+  '[[[[[[',
+  ']]]]',
+];
 const TYPES: PolicyType[] = ['identity', 'resource', 'boundary', 'session', 'scp', 'rcp', 'trust'];
 
 function mutate(text: string, rand: () => number): string {
@@ -81,10 +127,30 @@ function mutate(text: string, rand: () => number): string {
 
 function randomJson(rand: () => number, depth: number): unknown {
   const r = rand();
-  if (depth > 4 || r < 0.3) return [null, true, 1, 'Allow', '*', 's3:GetObject', 'arn:aws:s3:::b/*', '', -1.5][Math.floor(rand() * 9)];
+  if (depth > 4 || r < 0.3)
+    return [null, true, 1, 'Allow', '*', 's3:GetObject', 'arn:aws:s3:::b/*', '', -1.5][
+      Math.floor(rand() * 9)
+    ];
   if (r < 0.6) return Array.from({ length: Math.floor(rand() * 3) }, () => randomJson(rand, depth + 1));
-  const keys = ['Version', 'Statement', 'Effect', 'Action', 'Resource', 'Condition', 'Principal', 'NotAction', 'Sid', 'StringEquals', 'aws:SourceIp'];
-  return Object.fromEntries(Array.from({ length: Math.floor(rand() * 4) }, () => [keys[Math.floor(rand() * keys.length)], randomJson(rand, depth + 1)]));
+  const keys = [
+    'Version',
+    'Statement',
+    'Effect',
+    'Action',
+    'Resource',
+    'Condition',
+    'Principal',
+    'NotAction',
+    'Sid',
+    'StringEquals',
+    'aws:SourceIp',
+  ];
+  return Object.fromEntries(
+    Array.from({ length: Math.floor(rand() * 4) }, () => [
+      keys[Math.floor(rand() * keys.length)],
+      randomJson(rand, depth + 1),
+    ]),
+  );
 }
 
 test(`${ITERATIONS} mutated or random policies parse, compile and decide without throwing`, () => {
@@ -98,7 +164,9 @@ test(`${ITERATIONS} mutated or random policies parse, compile and decide without
     try {
       result = parsePolicy(input, { type, dialect });
     } catch (err) {
-      assert.fail(`iteration ${i} (seed ${SEED}): parsePolicy threw ${String(err)} on ${JSON.stringify(input).slice(0, 300)}`);
+      assert.fail(
+        `iteration ${i} (seed ${SEED}): parsePolicy threw ${String(err)} on ${JSON.stringify(input).slice(0, 300)}`,
+      );
     }
     if (!result.ok) {
       assert.ok(result.problems.length > 0, `iteration ${i}: rejected without a problem`);
@@ -112,9 +180,18 @@ test(`${ITERATIONS} mutated or random policies parse, compile and decide without
       action: ACTIONS[i % ACTIONS.length]!,
       resource: RESOURCES[i % RESOURCES.length]!,
       resourceAccount: '111122223333',
-      context: contextFrom({ 'aws:SourceIp': i % 2 ? '10.0.0.1' : 'not-an-ip', 's3:prefix': ['home/a', 'b'], 'aws:username': 'alice' }),
+      context: contextFrom({
+        'aws:SourceIp': i % 2 ? '10.0.0.1' : 'not-an-ip',
+        's3:prefix': ['home/a', 'b'],
+        'aws:username': 'alice',
+      }),
     };
-    const set = type === 'resource' ? { resource: policy } : type === 'scp' ? { scp: [[policy]] } : { identity: [policy] };
+    const set =
+      type === 'resource'
+        ? { resource: policy }
+        : type === 'scp'
+          ? { scp: [[policy]] }
+          : { identity: [policy] };
     const d = decide(req, set);
     assert.ok(['Allowed', 'ExplicitlyDenied', 'ImplicitlyDenied'].includes(d.decision));
     if (i % 50 === 0) assert.equal(explain(req, set).decision, d.decision);
@@ -126,8 +203,16 @@ test('mutated simulator cases end in a result or a CaseError naming a field', ()
   const rand = prng(SEED + 1);
   const base = JSON.stringify({
     dialect: 'aws',
-    request: { principal: 'arn:aws:iam::111122223333:user/alice', action: 's3:GetObject', resource: 'arn:aws:s3:::b/k', context: { 'aws:SourceIp': '10.0.0.1' } },
-    policies: { identity: [JSON.parse(BASES[0] as string)], scp: [[{ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] }]] },
+    request: {
+      principal: 'arn:aws:iam::111122223333:user/alice',
+      action: 's3:GetObject',
+      resource: 'arn:aws:s3:::b/k',
+      context: { 'aws:SourceIp': '10.0.0.1' },
+    },
+    policies: {
+      identity: [JSON.parse(BASES[0] as string)],
+      scp: [[{ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] }]],
+    },
   });
   for (let i = 0; i < 5000; i++) {
     let json: unknown;
@@ -141,7 +226,11 @@ test('mutated simulator cases end in a result or a CaseError naming a field', ()
       assert.ok(['Allowed', 'ExplicitlyDenied', 'ImplicitlyDenied'].includes(out.decision));
     } catch (err) {
       assert.ok(err instanceof CaseError, `iteration ${i}: ${String(err)}`);
-      assert.match(err.message, /^(case|dialect|request|policies)\b/, 'a case error starts with the field it is about');
+      assert.match(
+        err.message,
+        /^(case|dialect|request|policies)\b/,
+        'a case error starts with the field it is about',
+      );
     }
   }
 });

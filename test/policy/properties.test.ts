@@ -23,15 +23,13 @@ const policySetArb = fc
     session: fc.array(policyArb(false), { maxLength: 2 }),
     scp: fc.option(policyArb(false), { nil: undefined }),
   })
-  .map(
-    (s): PolicySet => ({
-      identity: s.identity.map((d, i) => compiled(d, 'identity', `identity${i}`)),
-      resource: s.resource ? compiled(s.resource, 'resource') : null,
-      boundary: s.boundary ? compiled(s.boundary, 'boundary') : null,
-      session: s.session.map((d, i) => compiled(d, 'session', `session${i}`)),
-      scp: s.scp ? [[compiled(s.scp, 'scp')]] : [],
-    }),
-  );
+  .map((s): PolicySet => ({
+    identity: s.identity.map((d, i) => compiled(d, 'identity', `identity${i}`)),
+    resource: s.resource ? compiled(s.resource, 'resource') : null,
+    boundary: s.boundary ? compiled(s.boundary, 'boundary') : null,
+    session: s.session.map((d, i) => compiled(d, 'session', `session${i}`)),
+    scp: s.scp ? [[compiled(s.scp, 'scp')]] : [],
+  }));
 
 const RUNS = 3000;
 
@@ -53,7 +51,10 @@ test('adding a Deny to a resource policy never widens access', () => {
     fc.property(policySetArb, requestArb, statementArb(true, 'Deny'), (set, req, deny) => {
       const before = decide(req, set);
       const statements = [...(set.resource?.document ? rawStatements(set.resource) : []), deny];
-      const after = decide(req, { ...set, resource: compiled({ Version: '2012-10-17', Statement: statements }, 'resource') });
+      const after = decide(req, {
+        ...set,
+        resource: compiled({ Version: '2012-10-17', Statement: statements }, 'resource'),
+      });
       if (after.decision === 'Allowed') assert.equal(before.decision, 'Allowed');
     }),
     { numRuns: RUNS },
@@ -77,8 +78,22 @@ test('the explaining path always reaches the same decision as the fast path', ()
       const fast = decide(req, set);
       const slow = explain(req, set);
       assert.deepEqual(
-        { d: slow.decision, by: slow.deniedBy, x: slow.explicit, p: slow.policyId, s: slow.statement, r: slow.rule },
-        { d: fast.decision, by: fast.deniedBy, x: fast.explicit, p: fast.policyId, s: fast.statement, r: fast.rule },
+        {
+          d: slow.decision,
+          by: slow.deniedBy,
+          x: slow.explicit,
+          p: slow.policyId,
+          s: slow.statement,
+          r: slow.rule,
+        },
+        {
+          d: fast.decision,
+          by: fast.deniedBy,
+          x: fast.explicit,
+          p: fast.policyId,
+          s: fast.statement,
+          r: fast.rule,
+        },
       );
     }),
     { numRuns: RUNS },
@@ -97,8 +112,14 @@ const BREAKERS: { name: string; apply(doc: { Statement: Record<string, unknown>[
   { name: 'resource not an ARN', apply: (d) => void (d.Statement[0]!.Resource = 'bucket/key') },
   { name: 'principal in an identity policy', apply: (d) => void (d.Statement[0]!.Principal = '*') },
   { name: 'unknown element', apply: (d) => void (d.Statement[0]!.Effects = 'Allow') },
-  { name: 'unknown operator', apply: (d) => void (d.Statement[0]!.Condition = { StringEqual: { 'aws:username': 'a' } }) },
-  { name: 'NullIfExists', apply: (d) => void (d.Statement[0]!.Condition = { NullIfExists: { 'aws:username': 'true' } }) },
+  {
+    name: 'unknown operator',
+    apply: (d) => void (d.Statement[0]!.Condition = { StringEqual: { 'aws:username': 'a' } }),
+  },
+  {
+    name: 'NullIfExists',
+    apply: (d) => void (d.Statement[0]!.Condition = { NullIfExists: { 'aws:username': 'true' } }),
+  },
   { name: 'empty action list', apply: (d) => void (d.Statement[0]!.Action = []) },
   { name: 'number as effect', apply: (d) => void (d.Statement[0]!.Effect = 1) },
 ];
@@ -113,7 +134,11 @@ test('a policy that does not parse is never silently accepted', () => {
       if (!result.ok) {
         assert.ok(result.problems.length > 0);
         for (const p of result.problems) assert.match(p.message, /\S/);
-        if (asText) assert.ok(result.problems.some((p) => p.line !== undefined), 'text input problems carry a line');
+        if (asText)
+          assert.ok(
+            result.problems.some((p) => p.line !== undefined),
+            'text input problems carry a line',
+          );
       }
     }),
     { numRuns: RUNS },
@@ -139,9 +164,7 @@ function rawStatements(p: CompiledPolicy): unknown[] {
     Resource: s.resource,
     ...(s.conditions.length > 0
       ? {
-          Condition: Object.fromEntries(
-            s.conditions.map((c) => [c.operator, { [c.key]: c.values }]),
-          ),
+          Condition: Object.fromEntries(s.conditions.map((c) => [c.operator, { [c.key]: c.values }])),
         }
       : {}),
   }));

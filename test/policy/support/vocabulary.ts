@@ -67,7 +67,10 @@ export interface StatementShape {
   Principal?: unknown;
 }
 
-export const statementArb = (withPrincipal: boolean, effect?: 'Allow' | 'Deny'): fc.Arbitrary<StatementShape> =>
+export const statementArb = (
+  withPrincipal: boolean,
+  effect?: 'Allow' | 'Deny',
+): fc.Arbitrary<StatementShape> =>
   fc
     .record({
       Effect: effect ? fc.constant(effect) : fc.constantFrom<'Allow' | 'Deny'>('Allow', 'Allow', 'Deny'),
@@ -96,7 +99,9 @@ export const requestArb: fc.Arbitrary<AuthzRequest> = fc
     sourceIp: fc.option(fc.constantFrom('10.1.2.3', '203.0.113.9', '::1'), { nil: undefined }),
     secure: fc.option(fc.constantFrom('true', 'false'), { nil: undefined }),
     prefix: fc.option(fc.constantFrom('usr001/x', 'home/', 'other/'), { nil: undefined }),
-    tagKeys: fc.option(fc.uniqueArray(fc.constantFrom('team', 'env', 'cost'), { maxLength: 3 }), { nil: undefined }),
+    tagKeys: fc.option(fc.uniqueArray(fc.constantFrom('team', 'env', 'cost'), { maxLength: 3 }), {
+      nil: undefined,
+    }),
     maxKeys: fc.option(fc.constantFrom('10', '1000', 'abc'), { nil: undefined }),
   })
   .map((r) => ({
