@@ -5,6 +5,7 @@
 // lib/common/signUtils.js buildCanonicalString / buildCanonicalizedResource.)
 
 import { headerValues, type ParsedRequest } from './request.js';
+import type { AuthScheme, AuthSuccess, SecretRecord } from './types.js';
 import { compareStrings, type QueryParam } from './uri.js';
 
 export interface V1Parts {
@@ -68,4 +69,30 @@ export function subresourceSuffix(
 /** Distinct candidates, in order. */
 export function distinct(values: readonly string[]): string[] {
   return [...new Set(values)];
+}
+
+/** The success both V1-style schemes return once a signature compares equal. */
+export function v1Success<I extends SecretRecord>(p: {
+  scheme: AuthScheme;
+  accessKeyId: string;
+  identity: I;
+  signatureVersion: 'AWS' | 'OSS';
+  isQuery: boolean;
+  signedAt: Date | undefined;
+  expiresAt: Date | undefined;
+  securityToken: string | undefined;
+}): AuthSuccess<I> {
+  return {
+    ok: true,
+    anonymous: false,
+    scheme: p.scheme,
+    accessKeyId: p.accessKeyId,
+    identity: p.identity,
+    signatureVersion: p.signatureVersion,
+    authType: p.isQuery ? 'REST-QUERY-STRING' : 'REST-HEADER',
+    payload: { mode: 'unsigned' },
+    ...(p.signedAt === undefined ? {} : { signedAt: p.signedAt }),
+    ...(p.expiresAt === undefined ? {} : { expiresAt: p.expiresAt }),
+    ...(p.securityToken === undefined ? {} : { securityToken: p.securityToken }),
+  };
 }

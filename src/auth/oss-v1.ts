@@ -14,18 +14,17 @@ import {
   requestTimeTooSkewed,
   signatureDoesNotMatch,
 } from './errors.js';
-import { canonicalPrefixedHeaders, distinct, subresourceSuffix, v1StringToSign } from './hmac-v1.js';
+import {
+  canonicalPrefixedHeaders,
+  distinct,
+  subresourceSuffix,
+  v1StringToSign,
+  v1Success,
+} from './hmac-v1.js';
 import { header, queryValues, type ParsedRequest } from './request.js';
 import { lookupIdentity } from './sigv4-core.js';
 import { isSkewed, parseHttpDate } from './time.js';
-import type {
-  AuthResult,
-  AuthScheme,
-  AuthSuccess,
-  ResolvedOptions,
-  SchemeVerifier,
-  SecretRecord,
-} from './types.js';
+import type { AuthResult, AuthScheme, ResolvedOptions, SchemeVerifier, SecretRecord } from './types.js';
 import { percentDecode } from './uri.js';
 
 /** The sub-resources signed in the V1 resource (aliyun-oss-go-sdk oss/conn.go signKeyList). */
@@ -221,20 +220,16 @@ async function verify<I extends SecretRecord>(
       });
       reported ??= stringToSign;
       if (safeEqual(hmacSha1Base64(looked.identity.secretAccessKey, stringToSign), claim.signature)) {
-        const success: AuthSuccess<I> = {
-          ok: true,
-          anonymous: false,
+        return v1Success({
           scheme,
           accessKeyId: claim.accessKeyId,
           identity: looked.identity,
           signatureVersion: 'OSS',
-          authType: isQuery ? 'REST-QUERY-STRING' : 'REST-HEADER',
-          payload: { mode: 'unsigned' },
-          ...(signedAt === undefined ? {} : { signedAt }),
-          ...(expiresAt === undefined ? {} : { expiresAt }),
-          ...(securityToken === undefined ? {} : { securityToken }),
-        };
-        return success;
+          isQuery,
+          signedAt,
+          expiresAt,
+          securityToken,
+        });
       }
     }
   }

@@ -13,18 +13,17 @@ import {
   sigV2QueryIncomplete,
   signatureDoesNotMatch,
 } from './errors.js';
-import { canonicalPrefixedHeaders, distinct, subresourceSuffix, v1StringToSign } from './hmac-v1.js';
+import {
+  canonicalPrefixedHeaders,
+  distinct,
+  subresourceSuffix,
+  v1StringToSign,
+  v1Success,
+} from './hmac-v1.js';
 import { header, queryValues, type ParsedRequest } from './request.js';
 import { lookupIdentity } from './sigv4-core.js';
 import { isSkewed, parseHttpDate } from './time.js';
-import type {
-  AuthResult,
-  AuthScheme,
-  AuthSuccess,
-  ResolvedOptions,
-  SchemeVerifier,
-  SecretRecord,
-} from './types.js';
+import type { AuthResult, AuthScheme, ResolvedOptions, SchemeVerifier, SecretRecord } from './types.js';
 
 /** Query parameters that are part of the SigV2 canonical resource: botocore's QSAOfInterest plus
  *  the S3 REST authentication docs' list. */
@@ -179,20 +178,16 @@ async function verify<I extends SecretRecord>(
       tried.add(stringToSign);
       reported ??= stringToSign;
       if (safeEqual(hmacSha1Base64(looked.identity.secretAccessKey, stringToSign), claim.signature)) {
-        const success: AuthSuccess<I> = {
-          ok: true,
-          anonymous: false,
+        return v1Success({
           scheme,
           accessKeyId: claim.accessKeyId,
           identity: looked.identity,
           signatureVersion: 'AWS',
-          authType: isQuery ? 'REST-QUERY-STRING' : 'REST-HEADER',
-          payload: { mode: 'unsigned' },
-          ...(signedAt === undefined ? {} : { signedAt }),
-          ...(expiresAt === undefined ? {} : { expiresAt }),
-          ...(securityToken === undefined ? {} : { securityToken }),
-        };
-        return success;
+          isQuery,
+          signedAt,
+          expiresAt,
+          securityToken,
+        });
       }
     }
   }

@@ -35,27 +35,10 @@ export interface ParseOptions {
 
 export type ParseResult = { ok: true; policy: PolicyDocument } | { ok: false; problems: PolicyProblem[] };
 
-/** What the parser needs from other modules; replaceable for tests. */
-export interface ParseDependencies {
-  /** Is `baseOperator` (no qualifier, no IfExists) a known condition operator? */
-  isKnownOperator(baseOperator: string): boolean;
-}
-
-const DEFAULT_DEPENDENCIES: ParseDependencies = { isKnownOperator };
-
 /** Parses a policy from JSON text (positions in problems) or an already-parsed value. Never throws. */
 export function parsePolicy(input: string | unknown, options: ParseOptions = {}): ParseResult {
-  return parsePolicyWith(input, options, DEFAULT_DEPENDENCIES);
-}
-
-/** `parsePolicy` with explicit dependencies. Never throws. */
-export function parsePolicyWith(
-  input: string | unknown,
-  options: ParseOptions,
-  dependencies: ParseDependencies,
-): ParseResult {
   try {
-    return new Validator(options, dependencies).run(input);
+    return new Validator(options).run(input);
   } catch (e) {
     // A bug (or an exotic host object) must not turn into an exception on the IAM write path.
     return {
@@ -165,10 +148,7 @@ class Validator {
   private dialect: Dialect = 'aws';
   private readonly type: PolicyType | undefined;
 
-  constructor(
-    private readonly options: ParseOptions,
-    private readonly deps: ParseDependencies,
-  ) {
+  constructor(private readonly options: ParseOptions) {
     this.type = options.type;
   }
 
@@ -683,7 +663,7 @@ class Validator {
     }
     const ifExists = rest.endsWith('IfExists') && rest.length > 'IfExists'.length;
     const baseOperator = ifExists ? rest.slice(0, -'IfExists'.length) : rest;
-    if (!this.deps.isKnownOperator(baseOperator)) {
+    if (!isKnownOperator(baseOperator)) {
       this.report(path, `unknown condition operator ${show(operator)}`, 'key');
       return undefined;
     }

@@ -4,6 +4,7 @@ import {
   compileCondition,
   explainCondition,
   isKnownOperator,
+  knownOperators,
   isNegatedOperator,
 } from '../../src/policy/conditions/index.js';
 import { parseDate } from '../../src/policy/conditions/date.js';
@@ -409,6 +410,11 @@ describe('isKnownOperator', () => {
   ];
   it('knows every base operator', () => {
     for (const op of known) assert.equal(isKnownOperator(op), true, op);
+    assert.deepEqual(
+      knownOperators().sort(),
+      [...known].sort(),
+      'the exported list is exactly the documented operators',
+    );
   });
   it('is case-sensitive and rejects qualified or suffixed names', () => {
     for (const op of [

@@ -40,6 +40,11 @@ const OPERATORS: ReadonlyMap<string, OperatorSpec> = new Map(
   }),
 );
 
+/** Every base operator name (no qualifier, no IfExists). */
+export function knownOperators(): string[] {
+  return [...OPERATORS.keys(), 'Null'];
+}
+
 /** Is `baseOperator` (no qualifier, no IfExists) a known operator name? */
 export function isKnownOperator(baseOperator: string): boolean {
   return baseOperator === 'Null' || OPERATORS.has(baseOperator);
