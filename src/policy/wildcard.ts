@@ -74,12 +74,16 @@ const CONTAINS = 4;
 /** Anything else, including variables. */
 const GENERAL = 5;
 
+const NO_TOKENS: readonly Token[] = Object.freeze([]);
+
 /** One wildcard expression over a range of the value (a whole string or one ARN segment). */
 class Glob {
   readonly shape: number = GENERAL;
   readonly lit: string = '';
+  /** Kept only for GENERAL globs (the other shapes never read them): compiled policies stay small. */
+  readonly tokens: readonly Token[] = NO_TOKENS;
 
-  constructor(readonly tokens: readonly Token[]) {
+  constructor(tokens: readonly Token[]) {
     const [a, b, c] = tokens;
     switch (tokens.length) {
       case 0:
@@ -97,6 +101,8 @@ class Glob {
         if (a === STAR && typeof b === 'string' && c === STAR) [this.shape, this.lit] = [CONTAINS, b];
         break;
     }
+    // slice() trims the spare capacity `push` left behind.
+    if (this.shape === GENERAL) this.tokens = tokens.slice();
   }
 
   /** Does `v[start, end)` match? `resolved` holds the request's variable values, by index. */
