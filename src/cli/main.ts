@@ -1,11 +1,13 @@
 // `portcullis` command line: one sub-command per file in this folder.
 import { Command } from 'commander';
+import { registerServe } from './serve.js';
 import { registerSimulate } from './simulate.js';
 
 const program = new Command();
 program
   .name('portcullis')
   .description('S3/OSS-compatible object store with an access plane that explains itself');
+registerServe(program);
 registerSimulate(program);
 
 await program.parseAsync(process.argv);

@@ -1,0 +1,66 @@
+// `portcullis serve`: runs the server until SIGTERM/SIGINT, then drains in-flight requests and
+// exits 0 (CONTRACTS.md "The server").
+import type { Command } from 'commander';
+import pino from 'pino';
+import { ROOT_CREDENTIALS_FILE } from '../identity/root-credentials.js';
+import { DEFAULT_ADDRESS, DEFAULT_PORT, startServer } from '../server/start.js';
+import { join } from 'node:path';
+
+interface ServeOptions {
+  address: string;
+  port: string;
+  data: string;
+}
+
+export function registerServe(program: Command): void {
+  program
+    .command('serve')
+    .description('run the S3-compatible server')
+    .option('--address <address>', 'address to listen on', DEFAULT_ADDRESS)
+    .option('--port <port>', 'port to listen on (0 picks a free one)', String(DEFAULT_PORT))
+    .option('--data <dir>', 'data directory (metadata, blobs, generated root credentials)', './data')
+    .action(async (opts: ServeOptions) => {
+      process.exitCode = await runServe(opts);
+    });
+}
+
+async function runServe(opts: ServeOptions): Promise<number> {
+  const port = Number(opts.port);
+  if (!/^\d+$/.test(opts.port) || port > 65535) {
+    process.stderr.write(`portcullis serve: --port must be a number between 0 and 65535, got ${JSON.stringify(opts.port)}\n`);
+    return 2;
+  }
+  // Logs go to stderr: stdout carries the endpoint and the one-time credentials.
+  const log = pino({ level: process.env['PORTCULLIS_LOG_LEVEL'] ?? 'info' }, pino.destination(2));
+  let server;
+  try {
+    server = await startServer({ dataDir: opts.data, address: opts.address, port, log });
+  } catch (e) {
+    process.stderr.write(`portcullis serve: cannot start: ${(e as Error).message}\n`);
+    return 1;
+  }
+  const out = process.stdout;
+  out.write(`Portcullis is listening on ${server.url} (S3, region us-east-1, account ${server.accountId})\n`);
+  if (server.rootCredentials.source === 'generated') {
+    out.write(
+      `\nRoot credentials of account ${server.accountId}, generated now and shown only this once\n` +
+        `(stored in ${join(opts.data, ROOT_CREDENTIALS_FILE)}, readable only by you):\n` +
+        `  AWS_ACCESS_KEY_ID=${server.rootCredentials.accessKeyId}\n` +
+        `  AWS_SECRET_ACCESS_KEY=${server.rootCredentials.secretAccessKey}\n\n`,
+    );
+  }
+  const running = server;
+  await new Promise<void>((resolve) => {
+    const stop = (signal: NodeJS.Signals) => {
+      log.info({ signal }, 'shutting down: finishing in-flight requests');
+      running.close().then(resolve, (e: unknown) => {
+        log.error({ err: e }, 'error while shutting down');
+        resolve();
+      });
+    };
+    process.once('SIGTERM', stop);
+    process.once('SIGINT', stop);
+  });
+  log.flush();
+  return 0;
+}

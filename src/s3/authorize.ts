@@ -1,0 +1,199 @@
+// Operation → authorization request(s) (PROTOCOL-NOTES.md "S3 request → IAM action"), the
+// condition context, the decision, and the denial. Every decision is recorded by request id so
+// `explain` can replay it with a full trace.
+import type { CompiledPolicy } from '../policy/compile.js';
+import { decide, type Decision, type PolicySet } from '../policy/decide.js';
+import { deniedMessage } from '../policy/messages.js';
+import type { AuthzRequest, ContextValue, Principal } from '../policy/request.js';
+import { S3Error } from '../server/errors.js';
+import type { S3Call } from './context.js';
+import type { S3Operation } from './routes.js';
+
+type Scope = 'service' | 'bucket' | 'object';
+
+/** The action each operation needs on its own target. Copies also need s3:GetObject on the source. */
+export const OPERATION_ACTIONS: Readonly<Record<S3Operation, { action: string; scope: Scope }>> = {
+  ListBuckets: { action: 's3:ListAllMyBuckets', scope: 'service' },
+  CreateBucket: { action: 's3:CreateBucket', scope: 'bucket' },
+  HeadBucket: { action: 's3:ListBucket', scope: 'bucket' },
+  DeleteBucket: { action: 's3:DeleteBucket', scope: 'bucket' },
+  GetBucketLocation: { action: 's3:GetBucketLocation', scope: 'bucket' },
+  ListObjects: { action: 's3:ListBucket', scope: 'bucket' },
+  ListObjectsV2: { action: 's3:ListBucket', scope: 'bucket' },
+  GetBucketPolicy: { action: 's3:GetBucketPolicy', scope: 'bucket' },
+  PutBucketPolicy: { action: 's3:PutBucketPolicy', scope: 'bucket' },
+  DeleteBucketPolicy: { action: 's3:DeleteBucketPolicy', scope: 'bucket' },
+  // Authorized key by key inside the operation (S3 reports AccessDenied per key).
+  DeleteObjects: { action: 's3:DeleteObject', scope: 'object' },
+  ListMultipartUploads: { action: 's3:ListBucketMultipartUploads', scope: 'bucket' },
+  PutObject: { action: 's3:PutObject', scope: 'object' },
+  CopyObject: { action: 's3:PutObject', scope: 'object' },
+  GetObject: { action: 's3:GetObject', scope: 'object' },
+  HeadObject: { action: 's3:GetObject', scope: 'object' },
+  DeleteObject: { action: 's3:DeleteObject', scope: 'object' },
+  CreateMultipartUpload: { action: 's3:PutObject', scope: 'object' },
+  UploadPart: { action: 's3:PutObject', scope: 'object' },
+  UploadPartCopy: { action: 's3:PutObject', scope: 'object' },
+  CompleteMultipartUpload: { action: 's3:PutObject', scope: 'object' },
+  AbortMultipartUpload: { action: 's3:AbortMultipartUpload', scope: 'object' },
+  ListParts: { action: 's3:ListMultipartUploadParts', scope: 'object' },
+};
+
+/** The bucket policy operations the owner account's root user can always perform (lock-out protection). */
+const ROOT_ALWAYS = new Set(['s3:GetBucketPolicy', 's3:PutBucketPolicy', 's3:DeleteBucketPolicy']);
+
+export function bucketArn(bucket: string): string {
+  return `arn:aws:s3:::${bucket}`;
+}
+
+export function objectArn(bucket: string, key: string): string {
+  return `arn:aws:s3:::${bucket}/${key}`;
+}
+
+/** One thing to authorize: an action on a bucket or object owned by an account, under its policy. */
+export interface AuthzTarget {
+  readonly action: string;
+  /** `*` for ListBuckets. */
+  readonly resource: string;
+  /** The bucket owner (the resource account); the caller's account for ListBuckets/CreateBucket. */
+  readonly owner: string;
+  readonly policy: CompiledPolicy | null;
+  /** Operation-specific condition keys (s3:prefix...). */
+  readonly context?: Readonly<Record<string, ContextValue | undefined>>;
+}
+
+// The global keys are the same for every decision of a request: built once per call.
+const baseContexts = new WeakMap<S3Call, Map<string, ContextValue>>();
+
+function baseContext(call: S3Call): Map<string, ContextValue> {
+  let ctx = baseContexts.get(call);
+  if (ctx !== undefined) return ctx;
+  ctx = new Map<string, ContextValue>();
+  const set = (k: string, v: ContextValue | undefined) => {
+    if (v !== undefined) ctx?.set(k.toLowerCase(), v);
+  };
+  const { principal, identity } = call.caller;
+  const now = call.ctx.startedAt;
+  set('aws:SourceIp', call.ctx.sourceIp || undefined);
+  set('aws:SecureTransport', call.ctx.secure ? 'true' : 'false');
+  set('aws:CurrentTime', now.toISOString().replace(/\.\d{3}Z$/, 'Z'));
+  set('aws:EpochTime', String(Math.floor(now.getTime() / 1000)));
+  set('aws:UserAgent', call.ctx.header('user-agent'));
+  set('aws:Referer', call.ctx.header('referer'));
+  set('aws:PrincipalType', principalType(principal));
+  if (principal.type !== 'anonymous') {
+    set('aws:PrincipalArn', principal.roleArn ?? principal.arn);
+    set('aws:PrincipalAccount', principal.account);
+  }
+  set('aws:userid', identity?.userId ?? (principal.type === 'anonymous' ? 'anonymous' : undefined));
+  set('aws:username', principal.type === 'user' ? identity?.username : undefined);
+  for (const [k, v] of Object.entries(identity?.tags ?? {})) set(`aws:PrincipalTag/${k}`, v);
+  set('s3:signatureversion', call.caller.signatureVersion);
+  set('s3:authType', call.caller.authType);
+  set('s3:x-amz-content-sha256', call.ctx.header('x-amz-content-sha256'));
+  set('s3:x-amz-acl', call.ctx.header('x-amz-acl'));
+  set('s3:x-amz-server-side-encryption', call.ctx.header('x-amz-server-side-encryption'));
+  const versionId = call.route.query.get('versionId');
+  set('s3:VersionId', versionId ?? undefined);
+  baseContexts.set(call, ctx);
+  return ctx;
+}
+
+function principalType(p: Principal): string {
+  switch (p.type) {
+    case 'root':
+      return 'Account';
+    case 'user':
+      return 'User';
+    case 'assumed-role':
+    case 'role':
+      return 'AssumedRole';
+    case 'federated-user':
+      return 'FederatedUser';
+    case 'service':
+      return 'Service';
+    case 'anonymous':
+      return 'Anonymous';
+  }
+}
+
+/** Condition keys particular to the operation being authorized. */
+function operationContext(call: S3Call): Record<string, ContextValue | undefined> {
+  const q = call.route.query;
+  const h = (name: string) => call.ctx.header(name);
+  switch (call.route.operation) {
+    case 'ListObjects':
+    case 'ListObjectsV2':
+      return {
+        's3:prefix': q.get('prefix') ?? undefined,
+        's3:delimiter': q.get('delimiter') ?? undefined,
+        's3:max-keys': q.get('max-keys') ?? undefined,
+      };
+    case 'ListMultipartUploads':
+      return { 's3:prefix': q.get('prefix') ?? undefined, 's3:delimiter': q.get('delimiter') ?? undefined };
+    case 'CopyObject':
+    case 'UploadPartCopy':
+      return {
+        's3:x-amz-copy-source': h('x-amz-copy-source'),
+        's3:x-amz-metadata-directive': h('x-amz-metadata-directive'),
+      };
+    case 'PutObject':
+    case 'CreateMultipartUpload':
+      return { 's3:x-amz-storage-class': h('x-amz-storage-class') };
+    default:
+      return {};
+  }
+}
+
+/** Builds the engine's request for a target. */
+export function authzRequest(call: S3Call, target: AuthzTarget): AuthzRequest {
+  const base = baseContext(call);
+  let context: Map<string, ContextValue> = base;
+  if (target.context !== undefined) {
+    context = new Map(base);
+    for (const [k, v] of Object.entries(target.context)) if (v !== undefined) context.set(k.toLowerCase(), v);
+  }
+  return {
+    principal: call.caller.principal,
+    action: target.action,
+    resource: target.resource,
+    resourceAccount: target.owner,
+    context,
+  };
+}
+
+/** Decides a target and records the decision under the request id. */
+export function check(call: S3Call, target: AuthzTarget): { request: AuthzRequest; decision: Decision } {
+  const request = authzRequest(call, target);
+  const p = call.caller.principal;
+  let resource = target.policy;
+  // AWS: the bucket owner's root user can always read, change or delete the bucket policy, so a
+  // policy that denies everyone can still be fixed.
+  if (p.type === 'root' && p.account === target.owner && ROOT_ALWAYS.has(target.action)) resource = null;
+  const policies: PolicySet = { ...call.caller.policies, resource };
+  const rcp = call.services.identities.resourceControlPolicies?.(target.owner);
+  if (rcp !== undefined) (policies as { rcp?: PolicySet['rcp'] }).rcp = rcp;
+  const decision = decide(request, policies);
+  call.services.decisions.record(call.ctx.requestId, call.route.operation, { request, policies, decision }, call.ctx.startedAt);
+  return { request, decision };
+}
+
+/** Decides a target; throws 403 AccessDenied with the engine's message when it is denied. */
+export function authorize(call: S3Call, target: AuthzTarget): void {
+  const { request, decision } = check(call, target);
+  if (decision.decision !== 'Allowed') throw accessDenied(request, decision);
+}
+
+export function accessDenied(request: AuthzRequest, decision: Decision): S3Error {
+  return new S3Error('AccessDenied', deniedMessage('aws', request, decision) ?? 'Access Denied');
+}
+
+/** The target of the operation itself (its own bucket or object, under the bucket's policy). */
+export function operationTarget(call: S3Call, policy: CompiledPolicy | null): AuthzTarget {
+  const { action, scope } = OPERATION_ACTIONS[call.route.operation];
+  const bucket = call.route.bucket ?? '';
+  const owner = call.bucket?.owner ?? call.caller.principal.account;
+  const resource =
+    scope === 'service' ? '*' : scope === 'bucket' ? bucketArn(bucket) : objectArn(bucket, call.route.key ?? '');
+  return { action, resource, owner, policy, context: operationContext(call) };
+}

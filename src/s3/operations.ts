@@ -1,0 +1,43 @@
+// Operation name → handler: the one table dispatch consults.
+import { DeleteBucketPolicy, GetBucketPolicy, PutBucketPolicy } from './bucket-policy.js';
+import { CreateBucket, DeleteBucket, GetBucketLocation, HeadBucket, ListBuckets } from './buckets.js';
+import { DeleteObjects } from './delete-objects.js';
+import { ListObjects, ListObjectsV2 } from './list.js';
+import {
+  AbortMultipartUpload,
+  CompleteMultipartUpload,
+  CreateMultipartUpload,
+  ListMultipartUploads,
+  ListParts,
+  UploadPart,
+  UploadPartCopy,
+} from './multipart.js';
+import { CopyObject, DeleteObject, GetObject, HeadObject, PutObject } from './objects.js';
+import type { OperationSpec } from './operation.js';
+import type { S3Operation } from './routes.js';
+
+export const OPERATIONS: Readonly<Record<S3Operation, OperationSpec>> = {
+  ListBuckets,
+  CreateBucket,
+  HeadBucket,
+  DeleteBucket,
+  GetBucketLocation,
+  ListObjects,
+  ListObjectsV2,
+  GetBucketPolicy,
+  PutBucketPolicy,
+  DeleteBucketPolicy,
+  DeleteObjects,
+  ListMultipartUploads,
+  PutObject,
+  CopyObject,
+  GetObject,
+  HeadObject,
+  DeleteObject,
+  CreateMultipartUpload,
+  UploadPart,
+  UploadPartCopy,
+  CompleteMultipartUpload,
+  AbortMultipartUpload,
+  ListParts,
+};

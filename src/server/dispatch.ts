@@ -1,0 +1,65 @@
+// The request pipeline (DESIGN.md "The path of one request"):
+//   authenticate → principal → operation → authorization request(s) → decide → perform | deny
+//   → response.
+// Every step is a module of its own; this file only strings them together and turns whatever
+// goes wrong into the right S3 error. A client mistake is never a 500.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { authorize, operationTarget } from '../s3/authorize.js';
+import type { S3Call, S3Services } from '../s3/context.js';
+import { OPERATIONS } from '../s3/operations.js';
+import { route as routeS3, type S3Route } from '../s3/routes.js';
+import { authenticate } from './authenticate.js';
+import { S3Error, toS3Error } from './errors.js';
+import { sendError, sendReply } from './reply.js';
+import { HttpRequestContext } from './request-context.js';
+
+export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => void;
+
+export function createDispatcher(services: S3Services): RequestHandler {
+  return (req, res) => {
+    void handle(services, req, res);
+  };
+}
+
+async function handle(services: S3Services, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const ctx = new HttpRequestContext(req, res);
+  let route: S3Route | undefined;
+  try {
+    route = routeS3({
+      method: req.method ?? 'GET',
+      url: req.url ?? '/',
+      host: req.headers.host,
+      copySource: req.headers['x-amz-copy-source'] !== undefined,
+    });
+    const spec = OPERATIONS[route.operation];
+    const { caller, body } = await authenticate(ctx, {
+      identities: services.identities,
+      region: services.config.region,
+      virtualHostBucket: route.virtualHosted ? route.bucket : undefined,
+    });
+
+    spec.validate?.({ ctx, route, caller, services, bucket: undefined, bucketPolicy: null, body });
+
+    // Operations on an existing bucket: S3 answers NoSuchBucket before looking at permissions.
+    let bucket;
+    let bucketPolicy = null;
+    if (route.bucket !== undefined && route.operation !== 'CreateBucket') {
+      bucket = await services.metadata.getBucket(route.bucket);
+      if (bucket === null) throw new S3Error('NoSuchBucket', undefined, { BucketName: route.bucket });
+      bucketPolicy = await services.policies.get(bucket.name);
+    }
+    const call: S3Call = { ctx, route, caller, services, bucket: bucket ?? undefined, bucketPolicy, body };
+    if (spec.authorization !== 'self') authorize(call, operationTarget(call, bucketPolicy));
+
+    const reply = await spec.handle(call);
+    await sendReply(ctx, reply);
+  } catch (e) {
+    const { error, internal } = toS3Error(e, {
+      bucket: route?.bucket,
+      key: route?.key,
+      uploadId: route?.query.get('uploadId') ?? undefined,
+    });
+    if (internal) services.log.error({ err: e, requestId: ctx.requestId, method: req.method, url: req.url }, 'internal error');
+    sendError(ctx, error);
+  }
+}
