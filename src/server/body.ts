@@ -1,24 +1,6 @@
-// Request bodies as the handlers see them: an async iterable of chunks that (a) sends
-// `100 Continue` only when a handler actually starts reading — so a refused upload is refused
-// before the client sends it — and (b) turns a client that disconnects mid-body into
-// IncompleteBody, so nothing half-received is ever stored.
-import type { IncomingMessage, ServerResponse } from 'node:http';
+// Small helpers for request bodies (the body streams themselves come from authenticate.ts).
+import type { IncomingMessage } from 'node:http';
 import { S3Error } from './errors.js';
-
-export function plainBody(req: IncomingMessage, res: ServerResponse): AsyncIterable<Uint8Array> {
-  return {
-    async *[Symbol.asyncIterator]() {
-      if (req.headers.expect?.toLowerCase() === '100-continue' && !res.headersSent) res.writeContinue();
-      try {
-        for await (const chunk of req) yield chunk as Buffer;
-      } catch {
-        throw new S3Error('IncompleteBody');
-      }
-      // node ends the stream without error on some early closes: `complete` tells the truth.
-      if (!req.complete) throw new S3Error('IncompleteBody');
-    },
-  };
-}
 
 /** The declared Content-Length, undefined when absent (chunked), MissingContentLength/InvalidArgument when malformed. */
 export function declaredLength(req: IncomingMessage): number | undefined {
