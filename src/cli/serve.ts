@@ -20,14 +20,18 @@ export function registerServe(program: Command): void {
     .option('--port <port>', 'port to listen on (0 picks a free one)', String(DEFAULT_PORT))
     .option('--data <dir>', 'data directory (metadata, blobs, generated root credentials)', './data')
     .action(async (opts: ServeOptions) => {
-      process.exitCode = await runServe(opts);
+      // Exit explicitly: once drained, nothing (a lingering handle of a loader or a client
+      // library) may keep a stopped server's process alive.
+      process.exit(await runServe(opts));
     });
 }
 
 async function runServe(opts: ServeOptions): Promise<number> {
   const port = Number(opts.port);
   if (!/^\d+$/.test(opts.port) || port > 65535) {
-    process.stderr.write(`portcullis serve: --port must be a number between 0 and 65535, got ${JSON.stringify(opts.port)}\n`);
+    process.stderr.write(
+      `portcullis serve: --port must be a number between 0 and 65535, got ${JSON.stringify(opts.port)}\n`,
+    );
     return 2;
   }
   // Logs go to stderr: stdout carries the endpoint and the one-time credentials.
@@ -39,28 +43,31 @@ async function runServe(opts: ServeOptions): Promise<number> {
     process.stderr.write(`portcullis serve: cannot start: ${(e as Error).message}\n`);
     return 1;
   }
-  const out = process.stdout;
-  out.write(`Portcullis is listening on ${server.url} (S3, region us-east-1, account ${server.accountId})\n`);
+  // One write, so a reader of stdout sees the endpoint and the credentials together.
+  let banner = `Portcullis is listening on ${server.url} (S3, region us-east-1, account ${server.accountId})\n`;
   if (server.rootCredentials.source === 'generated') {
-    out.write(
+    banner +=
       `\nRoot credentials of account ${server.accountId}, generated now and shown only this once\n` +
-        `(stored in ${join(opts.data, ROOT_CREDENTIALS_FILE)}, readable only by you):\n` +
-        `  AWS_ACCESS_KEY_ID=${server.rootCredentials.accessKeyId}\n` +
-        `  AWS_SECRET_ACCESS_KEY=${server.rootCredentials.secretAccessKey}\n\n`,
-    );
+      `(stored in ${join(opts.data, ROOT_CREDENTIALS_FILE)}, readable only by you):\n` +
+      `  AWS_ACCESS_KEY_ID=${server.rootCredentials.accessKeyId}\n` +
+      `  AWS_SECRET_ACCESS_KEY=${server.rootCredentials.secretAccessKey}\n\n`;
   }
+  process.stdout.write(banner);
   const running = server;
   await new Promise<void>((resolve) => {
+    let stopping = false;
     const stop = (signal: NodeJS.Signals) => {
+      // A second signal while draining changes nothing: the drain is already bounded in time.
+      if (stopping) return;
+      stopping = true;
       log.info({ signal }, 'shutting down: finishing in-flight requests');
       running.close().then(resolve, (e: unknown) => {
         log.error({ err: e }, 'error while shutting down');
         resolve();
       });
     };
-    process.once('SIGTERM', stop);
-    process.once('SIGINT', stop);
+    process.on('SIGTERM', stop);
+    process.on('SIGINT', stop);
   });
-  log.flush();
   return 0;
 }

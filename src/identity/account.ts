@@ -9,7 +9,8 @@ export const DEFAULT_ACCOUNT_ID = '111122223333';
 export function accountIdFromEnv(env: NodeJS.ProcessEnv = process.env): string {
   const v = env['PORTCULLIS_ACCOUNT_ID'];
   if (v === undefined || v === '') return DEFAULT_ACCOUNT_ID;
-  if (!/^\d{12}$/.test(v)) throw new Error(`PORTCULLIS_ACCOUNT_ID must be 12 digits, got ${JSON.stringify(v)}`);
+  if (!/^\d{12}$/.test(v))
+    throw new Error(`PORTCULLIS_ACCOUNT_ID must be 12 digits, got ${JSON.stringify(v)}`);
   return v;
 }
 

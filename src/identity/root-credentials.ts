@@ -34,12 +34,17 @@ export function generateSecretAccessKey(): string {
   return randomString(SECRET_CHARS, 40);
 }
 
-export async function loadRootCredentials(dataDir: string, env: NodeJS.ProcessEnv = process.env): Promise<RootCredentials> {
+export async function loadRootCredentials(
+  dataDir: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<RootCredentials> {
   const id = env['PORTCULLIS_ROOT_ACCESS_KEY_ID'];
   const secret = env['PORTCULLIS_ROOT_SECRET_ACCESS_KEY'];
   if (id || secret) {
     if (!id || !secret) {
-      throw new Error('set both PORTCULLIS_ROOT_ACCESS_KEY_ID and PORTCULLIS_ROOT_SECRET_ACCESS_KEY, or neither');
+      throw new Error(
+        'set both PORTCULLIS_ROOT_ACCESS_KEY_ID and PORTCULLIS_ROOT_SECRET_ACCESS_KEY, or neither',
+      );
     }
     return { accessKeyId: id, secretAccessKey: secret, source: 'env' };
   }
@@ -64,7 +69,9 @@ export async function loadRootCredentials(dataDir: string, env: NodeJS.ProcessEn
   return { ...fresh, source: 'generated' };
 }
 
-async function readStored(file: string): Promise<{ accessKeyId: string; secretAccessKey: string } | undefined> {
+async function readStored(
+  file: string,
+): Promise<{ accessKeyId: string; secretAccessKey: string } | undefined> {
   let text: string;
   try {
     text = await fs.readFile(file, 'utf8');

@@ -174,7 +174,12 @@ export function check(call: S3Call, target: AuthzTarget): { request: AuthzReques
   const rcp = call.services.identities.resourceControlPolicies?.(target.owner);
   if (rcp !== undefined) (policies as { rcp?: PolicySet['rcp'] }).rcp = rcp;
   const decision = decide(request, policies);
-  call.services.decisions.record(call.ctx.requestId, call.route.operation, { request, policies, decision }, call.ctx.startedAt);
+  call.services.decisions.record(
+    call.ctx.requestId,
+    call.route.operation,
+    { request, policies, decision },
+    call.ctx.startedAt,
+  );
   return { request, decision };
 }
 
@@ -194,6 +199,10 @@ export function operationTarget(call: S3Call, policy: CompiledPolicy | null): Au
   const bucket = call.route.bucket ?? '';
   const owner = call.bucket?.owner ?? call.caller.principal.account;
   const resource =
-    scope === 'service' ? '*' : scope === 'bucket' ? bucketArn(bucket) : objectArn(bucket, call.route.key ?? '');
+    scope === 'service'
+      ? '*'
+      : scope === 'bucket'
+        ? bucketArn(bucket)
+        : objectArn(bucket, call.route.key ?? '');
   return { action, resource, owner, policy, context: operationContext(call) };
 }

@@ -43,8 +43,15 @@ export class BucketPolicyCache {
 }
 
 function compileStored(bucket: string, text: string): CompiledPolicy {
-  const result = compilePolicyText(text, { id: bucketPolicyId(bucket), type: 'resource' }, { dialect: 'aws' });
+  const result = compilePolicyText(
+    text,
+    { id: bucketPolicyId(bucket), type: 'resource' },
+    { dialect: 'aws' },
+  );
   // Stored policies were validated on the way in; failing now means the engine grew stricter.
-  if (!result.ok) throw new Error(`stored policy of bucket ${bucket} no longer compiles: ${result.problems[0]?.message ?? ''}`);
+  if (!result.ok)
+    throw new Error(
+      `stored policy of bucket ${bucket} no longer compiles: ${result.problems[0]?.message ?? ''}`,
+    );
   return result.policy;
 }

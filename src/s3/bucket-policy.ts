@@ -25,15 +25,27 @@ export const GetBucketPolicy: OperationSpec = {
 export const PutBucketPolicy: OperationSpec = {
   async handle(call) {
     const bucket = bucketOf(call);
-    const body = await readAll(call.body.stream, MAX_BUCKET_POLICY_BYTES, () =>
-      new S3Error('MalformedPolicy', `Policy exceeds the maximum allowed document size of ${MAX_BUCKET_POLICY_BYTES} bytes.`),
+    const body = await readAll(
+      call.body.stream,
+      MAX_BUCKET_POLICY_BYTES,
+      () =>
+        new S3Error(
+          'MalformedPolicy',
+          `Policy exceeds the maximum allowed document size of ${MAX_BUCKET_POLICY_BYTES} bytes.`,
+        ),
     );
     const text = body.toString('utf8');
-    if (text.trim() === '') throw new S3Error('MalformedPolicy', 'Policies must be valid JSON and the first byte must be \'{\'');
-    const compiled = compilePolicyText(text, { id: bucketPolicyId(bucket.name), type: 'resource' }, { dialect: 'aws' });
+    if (text.trim() === '')
+      throw new S3Error('MalformedPolicy', "Policies must be valid JSON and the first byte must be '{'");
+    const compiled = compilePolicyText(
+      text,
+      { id: bucketPolicyId(bucket.name), type: 'resource' },
+      { dialect: 'aws' },
+    );
     if (!compiled.ok) throw new S3Error('MalformedPolicy', compiled.problems[0]?.message ?? 'Invalid policy');
     const outside = resourceOutsideBucket(compiled.policy.document, bucket.name);
-    if (outside !== undefined) throw new S3Error('MalformedPolicy', 'Policy has invalid resource', { Resource: outside });
+    if (outside !== undefined)
+      throw new S3Error('MalformedPolicy', 'Policy has invalid resource', { Resource: outside });
     await call.services.metadata.putBucketConfig(bucket.name, 'policy', text);
     call.services.policies.remember(bucket.name, text, compiled.policy);
     return emptyReply(204);
@@ -71,6 +83,13 @@ function coversOnlyBucket(resource: string, bucket: string): boolean {
   if (namePart === bucket) return true;
   // A wildcard bucket part must still be able to match this bucket.
   if (!/[*?]/.test(namePart)) return false;
-  const re = new RegExp('^' + namePart.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.') + '$');
+  const re = new RegExp(
+    '^' +
+      namePart
+        .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+        .replace(/\*/g, '.*')
+        .replace(/\?/g, '.') +
+      '$',
+  );
   return re.test(bucket);
 }

@@ -13,12 +13,16 @@ export const ListBuckets: OperationSpec = {
   async handle(call) {
     const account = call.caller.principal.account;
     const prefix = call.route.query.get('prefix') ?? '';
-    const max = Math.min(intParam(call, 'max-buckets', 10_000, 1, 'Max Buckets must be a positive integer'), 10_000);
+    const max = Math.min(
+      intParam(call, 'max-buckets', 10_000, 1, 'Max Buckets must be a positive integer'),
+      10_000,
+    );
     const token = call.route.query.get('continuation-token');
     let after = '';
     if (token !== null) {
       after = Buffer.from(token, 'base64').toString('utf8');
-      if (token === '' || after === '') throw invalidArgument('The continuation token provided is incorrect', 'continuation-token', token);
+      if (token === '' || after === '')
+        throw invalidArgument('The continuation token provided is incorrect', 'continuation-token', token);
     }
     const all = (await call.services.metadata.listBuckets({ owner: account })).filter(
       (b) => b.name.startsWith(prefix) && b.name > after,
@@ -28,7 +32,9 @@ export const ListBuckets: OperationSpec = {
     const last = page[page.length - 1];
     return xmlReply(
       buildXml('ListAllMyBucketsResult', {
-        Buckets: { Bucket: page.map((b) => ({ Name: b.name, CreationDate: b.createdAt, BucketRegion: b.region })) },
+        Buckets: {
+          Bucket: page.map((b) => ({ Name: b.name, CreationDate: b.createdAt, BucketRegion: b.region })),
+        },
         Owner: ownerXml(account),
         ContinuationToken: truncated && last ? Buffer.from(last.name).toString('base64') : undefined,
         Prefix: call.route.query.has('prefix') ? prefix : undefined,
@@ -81,7 +87,9 @@ function checkLocation(constraint: string, region: string): void {
 export const HeadBucket: OperationSpec = {
   handle(call) {
     const bucket = bucketOf(call);
-    return Promise.resolve(emptyReply(200, { 'x-amz-bucket-region': bucket.region, 'x-amz-access-point-alias': 'false' }));
+    return Promise.resolve(
+      emptyReply(200, { 'x-amz-bucket-region': bucket.region, 'x-amz-access-point-alias': 'false' }),
+    );
   },
 };
 
@@ -100,7 +108,9 @@ export const GetBucketLocation: OperationSpec = {
     // us-east-1 is the empty constraint, as in S3.
     const location = bucket.region === 'us-east-1' ? '' : bucket.region;
     return Promise.resolve(
-      xmlReply(`<?xml version="1.0" encoding="UTF-8"?>\n<LocationConstraint xmlns="${S3_XMLNS}">${xmlEscape(location)}</LocationConstraint>`),
+      xmlReply(
+        `<?xml version="1.0" encoding="UTF-8"?>\n<LocationConstraint xmlns="${S3_XMLNS}">${xmlEscape(location)}</LocationConstraint>`,
+      ),
     );
   },
 };

@@ -2,7 +2,12 @@
 // announced by x-amz-trailer and sent after an aws-chunked body), and the algorithm the client
 // asks S3 to compute (x-amz-sdk-checksum-algorithm / x-amz-checksum-algorithm).
 import { S3Error, badDigest } from '../server/errors.js';
-import { CHECKSUM_ALGORITHMS, isChecksumAlgorithm, type ChecksumAlgorithm, type DigestAlgorithm } from '../store/checksums.js';
+import {
+  CHECKSUM_ALGORITHMS,
+  isChecksumAlgorithm,
+  type ChecksumAlgorithm,
+  type DigestAlgorithm,
+} from '../store/checksums.js';
 import type { StringMap } from '../store/metadata.js';
 import type { S3Call } from './context.js';
 
@@ -60,10 +65,17 @@ export function uploadIntegrity(call: S3Call): UploadIntegrity {
     const value = call.ctx.header(name);
     if (value === undefined) continue;
     if (algorithm !== undefined) {
-      throw new S3Error('InvalidRequest', 'Expecting a single x-amz-checksum- header. Multiple checksum Types are not allowed.');
+      throw new S3Error(
+        'InvalidRequest',
+        'Expecting a single x-amz-checksum- header. Multiple checksum Types are not allowed.',
+      );
     }
     algorithm = alg;
-    expected[alg] = decodeDigest(value, DIGEST_BYTES[alg], () => new S3Error('InvalidRequest', `Value for ${name} header is invalid.`));
+    expected[alg] = decodeDigest(
+      value,
+      DIGEST_BYTES[alg],
+      () => new S3Error('InvalidRequest', `Value for ${name} header is invalid.`),
+    );
   }
 
   let trailer: string | undefined;
@@ -73,14 +85,18 @@ export function uploadIntegrity(call: S3Call): UploadIntegrity {
       if (!name.startsWith('x-amz-checksum-')) continue;
       const alg = parseAlgorithm(name.slice('x-amz-checksum-'.length));
       if (algorithm !== undefined && algorithm !== alg) {
-        throw new S3Error('InvalidRequest', 'Expecting a single x-amz-checksum- header. Multiple checksum Types are not allowed.');
+        throw new S3Error(
+          'InvalidRequest',
+          'Expecting a single x-amz-checksum- header. Multiple checksum Types are not allowed.',
+        );
       }
       algorithm = alg;
       trailer = name;
     }
   }
 
-  const requested = call.ctx.header('x-amz-sdk-checksum-algorithm') ?? call.ctx.header('x-amz-checksum-algorithm');
+  const requested =
+    call.ctx.header('x-amz-sdk-checksum-algorithm') ?? call.ctx.header('x-amz-checksum-algorithm');
   if (requested !== undefined && requested !== '') {
     const alg = parseAlgorithm(requested);
     if (algorithm !== undefined && algorithm !== alg) {
@@ -92,19 +108,33 @@ export function uploadIntegrity(call: S3Call): UploadIntegrity {
 }
 
 /** Checks a trailing checksum against what the blob write computed (BadDigest on mismatch). */
-export function checkTrailer(integrity: UploadIntegrity, trailers: Readonly<Record<string, string>>, computed: Buffer | undefined): void {
+export function checkTrailer(
+  integrity: UploadIntegrity,
+  trailers: Readonly<Record<string, string>>,
+  computed: Buffer | undefined,
+): void {
   if (integrity.trailer === undefined || integrity.algorithm === undefined) return;
   const value = trailers[integrity.trailer];
   if (value === undefined) {
-    throw new S3Error('InvalidRequest', `The x-amz-trailer header specified ${integrity.trailer}, but the trailer was not sent.`);
+    throw new S3Error(
+      'InvalidRequest',
+      `The x-amz-trailer header specified ${integrity.trailer}, but the trailer was not sent.`,
+    );
   }
   const alg = integrity.algorithm;
-  const want = decodeDigest(value, DIGEST_BYTES[alg], () => new S3Error('InvalidRequest', `Value for ${integrity.trailer} trailing header is invalid.`));
+  const want = decodeDigest(
+    value,
+    DIGEST_BYTES[alg],
+    () => new S3Error('InvalidRequest', `Value for ${integrity.trailer} trailing header is invalid.`),
+  );
   if (computed === undefined || !want.equals(computed)) throw badDigest(alg);
 }
 
 /** The stored checksums map (`{CRC32: base64}`) for what a write computed. */
-export function storedChecksums(computed: Readonly<Partial<Record<ChecksumAlgorithm, Buffer>>>, only?: ChecksumAlgorithm): StringMap {
+export function storedChecksums(
+  computed: Readonly<Partial<Record<ChecksumAlgorithm, Buffer>>>,
+  only?: ChecksumAlgorithm,
+): StringMap {
   const out: Record<string, string> = {};
   for (const [alg, digest] of Object.entries(computed) as [ChecksumAlgorithm, Buffer][]) {
     if (only === undefined || alg === only) out[alg] = digest.toString('base64');

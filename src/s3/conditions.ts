@@ -43,7 +43,12 @@ export function checkReadConditions(get: HeaderGetter, obj: ObjectRecord): void 
     if (since !== undefined && modified > since) throw preconditionFailed('If-Unmodified-Since');
   }
   const notModified = () =>
-    new S3Error('NotModified', undefined, {}, { etag: obj.etag, 'last-modified': httpDate(obj.lastModified) });
+    new S3Error(
+      'NotModified',
+      undefined,
+      {},
+      { etag: obj.etag, 'last-modified': httpDate(obj.lastModified) },
+    );
   if (ifNoneMatch !== undefined) {
     if (etagListMatches(ifNoneMatch, obj.etag)) throw notModified();
   } else {
@@ -61,13 +66,15 @@ export function checkCopySourceConditions(get: HeaderGetter, obj: ObjectRecord):
     if (!etagListMatches(ifMatch, obj.etag)) throw preconditionFailed('x-amz-copy-source-If-Match');
   } else {
     const since = dateHeader(get, 'x-amz-copy-source-if-unmodified-since');
-    if (since !== undefined && modified > since) throw preconditionFailed('x-amz-copy-source-If-Unmodified-Since');
+    if (since !== undefined && modified > since)
+      throw preconditionFailed('x-amz-copy-source-If-Unmodified-Since');
   }
   if (ifNoneMatch !== undefined) {
     if (etagListMatches(ifNoneMatch, obj.etag)) throw preconditionFailed('x-amz-copy-source-If-None-Match');
   } else {
     const since = dateHeader(get, 'x-amz-copy-source-if-modified-since');
-    if (since !== undefined && modified <= since) throw preconditionFailed('x-amz-copy-source-If-Modified-Since');
+    if (since !== undefined && modified <= since)
+      throw preconditionFailed('x-amz-copy-source-If-Modified-Since');
   }
 }
 
@@ -78,7 +85,10 @@ export function checkCopySourceConditions(get: HeaderGetter, obj: ObjectRecord):
 export function checkWriteConditions(get: HeaderGetter, existing: ObjectRecord | null): void {
   const ifNoneMatch = get('if-none-match');
   if (ifNoneMatch !== undefined) {
-    if (ifNoneMatch.trim() !== '*') throw new S3Error('NotImplemented', 'If-None-Match on writes supports only *.', { Header: 'If-None-Match' });
+    if (ifNoneMatch.trim() !== '*')
+      throw new S3Error('NotImplemented', 'If-None-Match on writes supports only *.', {
+        Header: 'If-None-Match',
+      });
     if (existing !== null) throw preconditionFailed('If-None-Match');
   }
   const ifMatch = get('if-match');

@@ -14,11 +14,17 @@ export interface CopySource {
   readonly object: ObjectRecord;
 }
 
-function invalidSource(message = 'Copy Source must mention the source bucket and key: sourcebucket/sourcekey'): S3Error {
+function invalidSource(
+  message = 'Copy Source must mention the source bucket and key: sourcebucket/sourcekey',
+): S3Error {
   return new S3Error('InvalidArgument', message, { ArgumentName: 'x-amz-copy-source' });
 }
 
-export function parseCopySource(header: string): { bucket: string; key: string; versionId: string | undefined } {
+export function parseCopySource(header: string): {
+  bucket: string;
+  key: string;
+  versionId: string | undefined;
+} {
   let raw = header.startsWith('/') ? header.slice(1) : header;
   let versionId: string | undefined;
   const q = raw.indexOf('?');

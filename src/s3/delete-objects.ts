@@ -36,7 +36,8 @@ export const DeleteObjects: OperationSpec = {
     const deleted: XmlTree[] = [];
     const errors: XmlTree[] = [];
     for (const { key, versionId } of requests) {
-      const fail = (err: S3Error) => errors.push({ Key: key, VersionId: versionId, Code: err.code, Message: err.message });
+      const fail = (err: S3Error) =>
+        errors.push({ Key: key, VersionId: versionId, Code: err.code, Message: err.message });
       if (Buffer.byteLength(key) > MAX_KEY_BYTES || key === '') {
         fail(new S3Error('KeyTooLongError'));
         continue;
@@ -45,7 +46,12 @@ export const DeleteObjects: OperationSpec = {
         fail(new S3Error('InvalidArgument', 'Invalid version id specified'));
         continue;
       }
-      const { request, decision } = check(call, { action: 's3:DeleteObject', resource: objectArn(bucket.name, key), owner: bucket.owner, policy });
+      const { request, decision } = check(call, {
+        action: 's3:DeleteObject',
+        resource: objectArn(bucket.name, key),
+        owner: bucket.owner,
+        policy,
+      });
       if (decision.decision !== 'Allowed') {
         fail(accessDenied(request, decision));
         continue;
@@ -55,7 +61,10 @@ export const DeleteObjects: OperationSpec = {
         await deleteBlobs(call, [blobId]);
         if (!quiet) deleted.push({ Key: key, VersionId: versionId });
       } catch (e) {
-        call.services.log.error({ err: e, requestId: call.ctx.requestId, key }, 'DeleteObjects: delete failed');
+        call.services.log.error(
+          { err: e, requestId: call.ctx.requestId, key },
+          'DeleteObjects: delete failed',
+        );
         fail(new S3Error('InternalError'));
       }
     }

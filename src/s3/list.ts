@@ -16,7 +16,8 @@ export function encodeToken(key: string): string {
 }
 
 export function decodeToken(token: string): string {
-  const bad = () => invalidArgument('The continuation token provided is incorrect', 'continuation-token', token);
+  const bad = () =>
+    invalidArgument('The continuation token provided is incorrect', 'continuation-token', token);
   if (token === '' || !/^[A-Za-z0-9+/]*={0,2}$/.test(token)) throw bad();
   const text = Buffer.from(token, 'base64').toString('utf8');
   if (!text.startsWith(TOKEN_VERSION) || text.length < 2) throw bad();
@@ -27,17 +28,24 @@ export function decodeToken(token: string): string {
 export function encodingOf(call: S3Call): ((s: string) => string) | undefined {
   const v = call.route.query.get('encoding-type');
   if (v === null) return undefined;
-  if (v.toLowerCase() !== 'url') throw invalidArgument('Invalid Encoding Method specified in Request', 'encoding-type', v);
+  if (v.toLowerCase() !== 'url')
+    throw invalidArgument('Invalid Encoding Method specified in Request', 'encoding-type', v);
   return urlEncode;
 }
 
 /** S3's url encoding of keys: like encodeURIComponent, but `/` stays and spaces become `+`. */
 export function urlEncode(s: string): string {
-  return encodeURIComponent(s).replace(/%2F/g, '/').replace(/%20/g, '+').replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  return encodeURIComponent(s)
+    .replace(/%2F/g, '/')
+    .replace(/%20/g, '+')
+    .replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }
 
 export function maxKeysOf(call: S3Call, name = 'max-keys'): number {
-  return Math.min(intParam(call, name, MAX_KEYS, 0, `Provided ${name} not an integer or within integer range`), MAX_KEYS);
+  return Math.min(
+    intParam(call, name, MAX_KEYS, 0, `Provided ${name} not an integer or within integer range`),
+    MAX_KEYS,
+  );
 }
 
 function contents(o: ObjectSummary, enc: (s: string) => string, owner: boolean): XmlTree {
@@ -54,7 +62,12 @@ function contents(o: ObjectSummary, enc: (s: string) => string, owner: boolean):
 
 function checksumAlgorithms(o: ObjectSummary): XmlTree {
   const algs = Object.keys(o.checksums);
-  return algs.length === 0 ? {} : { ChecksumAlgorithm: algs, ChecksumType: Object.values(o.checksums).some((v) => v.includes('-')) ? 'COMPOSITE' : 'FULL_OBJECT' };
+  return algs.length === 0
+    ? {}
+    : {
+        ChecksumAlgorithm: algs,
+        ChecksumType: Object.values(o.checksums).some((v) => v.includes('-')) ? 'COMPOSITE' : 'FULL_OBJECT',
+      };
 }
 
 const identity = (s: string) => s;
@@ -84,7 +97,8 @@ export const ListObjects: OperationSpec = {
         Delimiter: delimiter !== '' ? enc(delimiter) : undefined,
         IsTruncated: page.isTruncated,
         // S3 sends NextMarker in V1 only when a delimiter is given (else the last key serves).
-        NextMarker: page.isTruncated && delimiter !== '' && page.nextMarker !== null ? enc(page.nextMarker) : undefined,
+        NextMarker:
+          page.isTruncated && delimiter !== '' && page.nextMarker !== null ? enc(page.nextMarker) : undefined,
         Contents: page.objects.map((o) => contents(o, enc, true)),
         CommonPrefixes: page.commonPrefixes.map((p) => ({ Prefix: enc(p) })),
         EncodingType: encode ? 'url' : undefined,
@@ -125,7 +139,8 @@ export const ListObjectsV2: OperationSpec = {
         KeyCount: page.objects.length + page.commonPrefixes.length,
         IsTruncated: page.isTruncated,
         ContinuationToken: token ?? undefined,
-        NextContinuationToken: page.isTruncated && page.nextMarker !== null ? encodeToken(page.nextMarker) : undefined,
+        NextContinuationToken:
+          page.isTruncated && page.nextMarker !== null ? encodeToken(page.nextMarker) : undefined,
         StartAfter: q.has('start-after') ? enc(startAfter) : undefined,
         Contents: page.objects.map((o) => contents(o, enc, fetchOwner)),
         CommonPrefixes: page.commonPrefixes.map((p) => ({ Prefix: enc(p) })),
@@ -134,4 +149,3 @@ export const ListObjectsV2: OperationSpec = {
     );
   },
 };
-

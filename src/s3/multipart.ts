@@ -36,7 +36,11 @@ function partNumberOf(call: S3Call): number {
   const raw = call.route.query.get('partNumber') ?? '';
   const n = /^\d+$/.test(raw) ? Number(raw) : NaN;
   if (!(n >= 1 && n <= MAX_PART_NUMBER)) {
-    throw invalidArgument(`Part number must be an integer between 1 and ${MAX_PART_NUMBER}, inclusive`, 'partNumber', raw);
+    throw invalidArgument(
+      `Part number must be an integer between 1 and ${MAX_PART_NUMBER}, inclusive`,
+      'partNumber',
+      raw,
+    );
   }
   return n;
 }
@@ -78,7 +82,11 @@ export const CreateMultipartUpload: OperationSpec = {
       headers['x-amz-checksum-algorithm'] = algorithm;
       headers['x-amz-checksum-type'] = typeHeader ?? 'COMPOSITE';
     }
-    return xmlReply(buildXml('InitiateMultipartUploadResult', { Bucket: bucket.name, Key: key, UploadId: uploadId }), 200, headers);
+    return xmlReply(
+      buildXml('InitiateMultipartUploadResult', { Bucket: bucket.name, Key: key, UploadId: uploadId }),
+      200,
+      headers,
+    );
   },
 };
 
@@ -95,9 +103,19 @@ export const UploadPart: OperationSpec = {
     // Refuse an unknown upload before receiving the part.
     const upload = await metadata.getMultipartUpload(bucket.name, key, uploadId);
     const integrity = uploadIntegrity(call);
-    const alg = integrity.algorithm ?? (upload.checksumAlgorithm && isChecksumAlgorithm(upload.checksumAlgorithm) ? upload.checksumAlgorithm : undefined);
+    const alg =
+      integrity.algorithm ??
+      (upload.checksumAlgorithm && isChecksumAlgorithm(upload.checksumAlgorithm)
+        ? upload.checksumAlgorithm
+        : undefined);
     const stored = await storeBody(call, { ...integrity, algorithm: alg });
-    await savePart(call, { partNumber, size: stored.blob.size, etag: stored.etag, blobId: stored.blob.blobId, checksums: stored.checksums });
+    await savePart(call, {
+      partNumber,
+      size: stored.blob.size,
+      etag: stored.etag,
+      blobId: stored.blob.blobId,
+      checksums: stored.checksums,
+    });
     return emptyReply(200, { etag: stored.etag, ...checksumResponseHeaders(stored.checksums) });
   },
 };
@@ -141,21 +159,42 @@ export const UploadPartCopy: OperationSpec = {
       const start = m ? Number(m[1]) : NaN;
       const end = m ? Number(m[2]) : NaN;
       if (!(start <= end && end < size)) {
-        throw invalidArgument(`Range specified is not valid for source object of size: ${size}`, 'x-amz-copy-source-range', rangeHeader);
+        throw invalidArgument(
+          `Range specified is not valid for source object of size: ${size}`,
+          'x-amz-copy-source-range',
+          rangeHeader,
+        );
       }
       range = { start, end };
     }
     const length = range ? range.end - range.start + 1 : size;
-    if (length > MAX_UPLOAD_BYTES) throw new S3Error('InvalidRequest', 'The specified copy source is larger than the maximum allowable size for a copy source: 5368709120');
+    if (length > MAX_UPLOAD_BYTES)
+      throw new S3Error(
+        'InvalidRequest',
+        'The specified copy source is larger than the maximum allowable size for a copy source: 5368709120',
+      );
     const { blobs } = call.services;
-    const alg = upload.checksumAlgorithm && isChecksumAlgorithm(upload.checksumAlgorithm) ? upload.checksumAlgorithm : undefined;
+    const alg =
+      upload.checksumAlgorithm && isChecksumAlgorithm(upload.checksumAlgorithm)
+        ? upload.checksumAlgorithm
+        : undefined;
     const written =
       length === 0
         ? await blobs.write(noBytes(), { expectedLength: 0, checksums: alg ? [alg] : [] })
-        : await blobs.write(await blobs.read(source.object.blobId, range), { expectedLength: length, checksums: alg ? [alg] : [] });
+        : await blobs.write(await blobs.read(source.object.blobId, range), {
+            expectedLength: length,
+            checksums: alg ? [alg] : [],
+          });
     const etag = `"${written.md5.toString('hex')}"`;
-    const checksums: StringMap = alg && written.checksums[alg] ? { [alg]: written.checksums[alg].toString('base64') } : {};
-    const lastModified = await savePart(call, { partNumber, size: written.size, etag, blobId: written.blobId, checksums });
+    const checksums: StringMap =
+      alg && written.checksums[alg] ? { [alg]: written.checksums[alg].toString('base64') } : {};
+    const lastModified = await savePart(call, {
+      partNumber,
+      size: written.size,
+      etag,
+      blobId: written.blobId,
+      checksums,
+    });
     const result: Record<string, string | Date> = { ETag: etag, LastModified: lastModified };
     for (const [a, v] of Object.entries(checksums)) result[`Checksum${a}`] = v;
     return xmlReply(buildXml('CopyPartResult', result));
@@ -203,20 +242,31 @@ export const CompleteMultipartUpload: OperationSpec = {
     });
     if (requested.length === 0) throw new S3Error('MalformedXML');
     for (let i = 1; i < requested.length; i++) {
-      if ((requested[i]?.partNumber ?? 0) <= (requested[i - 1]?.partNumber ?? 0)) throw new S3Error('InvalidPartOrder', undefined, { UploadId: uploadId });
+      if ((requested[i]?.partNumber ?? 0) <= (requested[i - 1]?.partNumber ?? 0))
+        throw new S3Error('InvalidPartOrder', undefined, { UploadId: uploadId });
     }
 
     const stored = new Map((await allParts(call, bucket.name, key, uploadId)).map((p) => [p.partNumber, p]));
     const chosen: PartRecord[] = [];
     for (const [i, want] of requested.entries()) {
       const part = stored.get(want.partNumber);
-      const invalid = () => new S3Error('InvalidPart', undefined, { UploadId: uploadId, PartNumber: want.partNumber, ETag: want.etag });
+      const invalid = () =>
+        new S3Error('InvalidPart', undefined, {
+          UploadId: uploadId,
+          PartNumber: want.partNumber,
+          ETag: want.etag,
+        });
       if (part === undefined || bareEtag(part.etag) !== bareEtag(want.etag)) throw invalid();
       for (const [alg, value] of Object.entries(want.checksums)) {
         if (part.checksums[alg] !== undefined && part.checksums[alg] !== value) throw invalid();
       }
       if (i < requested.length - 1 && part.size < MIN_PART_BYTES) {
-        throw new S3Error('EntityTooSmall', undefined, { ProposedSize: part.size, MinSizeAllowed: MIN_PART_BYTES, PartNumber: part.partNumber, ETag: part.etag });
+        throw new S3Error('EntityTooSmall', undefined, {
+          ProposedSize: part.size,
+          MinSizeAllowed: MIN_PART_BYTES,
+          PartNumber: part.partNumber,
+          ETag: part.etag,
+        });
       }
       chosen.push(part);
     }
@@ -227,7 +277,10 @@ export const CompleteMultipartUpload: OperationSpec = {
 
     const md5s = Buffer.concat(chosen.map((p) => Buffer.from(bareEtag(p.etag), 'hex')));
     const etag = `"${createHash('md5').update(md5s).digest('hex')}-${chosen.length}"`;
-    const alg = upload.checksumAlgorithm && isChecksumAlgorithm(upload.checksumAlgorithm) ? upload.checksumAlgorithm : undefined;
+    const alg =
+      upload.checksumAlgorithm && isChecksumAlgorithm(upload.checksumAlgorithm)
+        ? upload.checksumAlgorithm
+        : undefined;
     const fullObject = alg !== undefined && upload.checksumType === 'FULL_OBJECT';
     const concatenated = await blobs.concat(
       chosen.map((p) => p.blobId),
@@ -284,7 +337,11 @@ function compositeChecksum(alg: ChecksumAlgorithm, parts: readonly PartRecord[])
 
 export const AbortMultipartUpload: OperationSpec = {
   async handle(call) {
-    const { partBlobIds } = await call.services.metadata.abortMultipartUpload(bucketOf(call).name, keyOf(call), uploadIdOf(call));
+    const { partBlobIds } = await call.services.metadata.abortMultipartUpload(
+      bucketOf(call).name,
+      keyOf(call),
+      uploadIdOf(call),
+    );
     await deleteBlobs(call, partBlobIds);
     return emptyReply(204);
   },
@@ -297,9 +354,21 @@ export const ListParts: OperationSpec = {
     const uploadId = uploadIdOf(call);
     const { metadata } = call.services;
     const upload = await metadata.getMultipartUpload(bucket.name, key, uploadId);
-    const maxParts = Math.min(intParam(call, 'max-parts', 1000, 0, 'Argument max-parts must be an integer between 0 and 2147483647'), 1000);
-    const marker = intParam(call, 'part-number-marker', 0, 0, 'Argument part-number-marker must be an integer between 0 and 2147483647');
-    const page = await metadata.listParts(bucket.name, key, uploadId, { maxParts, ...(marker > 0 ? { partNumberMarker: marker } : {}) });
+    const maxParts = Math.min(
+      intParam(call, 'max-parts', 1000, 0, 'Argument max-parts must be an integer between 0 and 2147483647'),
+      1000,
+    );
+    const marker = intParam(
+      call,
+      'part-number-marker',
+      0,
+      0,
+      'Argument part-number-marker must be an integer between 0 and 2147483647',
+    );
+    const page = await metadata.listParts(bucket.name, key, uploadId, {
+      maxParts,
+      ...(marker > 0 ? { partNumberMarker: marker } : {}),
+    });
     const last = page.parts[page.parts.length - 1];
     return xmlReply(
       buildXml('ListPartsResult', {
@@ -337,7 +406,16 @@ export const ListMultipartUploads: OperationSpec = {
     const delimiter = q.get('delimiter') ?? '';
     const keyMarker = q.get('key-marker') ?? '';
     const uploadIdMarker = q.get('upload-id-marker') ?? '';
-    const maxUploads = Math.min(intParam(call, 'max-uploads', 1000, 0, 'Argument max-uploads must be an integer between 0 and 2147483647'), 1000);
+    const maxUploads = Math.min(
+      intParam(
+        call,
+        'max-uploads',
+        1000,
+        0,
+        'Argument max-uploads must be an integer between 0 and 2147483647',
+      ),
+      1000,
+    );
     const page = await call.services.metadata.listMultipartUploads(bucket.name, {
       prefix,
       delimiter,
@@ -372,4 +450,3 @@ export const ListMultipartUploads: OperationSpec = {
     );
   },
 };
-

@@ -58,7 +58,10 @@ export function objectHeadersOf(call: S3Call): ObjectHeaders {
     metaBytes += Buffer.byteLength(short, 'latin1') + Buffer.byteLength(value, 'latin1');
   }
   if (metaBytes > MAX_USER_METADATA_BYTES) {
-    throw new S3Error('MetadataTooLarge', undefined, { Size: metaBytes, MaxSizeAllowed: MAX_USER_METADATA_BYTES });
+    throw new S3Error('MetadataTooLarge', undefined, {
+      Size: metaBytes,
+      MaxSizeAllowed: MAX_USER_METADATA_BYTES,
+    });
   }
 
   const systemMetadata: Record<string, string> = {};
@@ -78,7 +81,8 @@ export function objectHeadersOf(call: S3Call): ObjectHeaders {
   }
 
   const storageClass = call.ctx.header('x-amz-storage-class') ?? 'STANDARD';
-  if (!STORAGE_CLASSES.has(storageClass)) throw new S3Error('InvalidStorageClass', undefined, { StorageClassRequested: storageClass });
+  if (!STORAGE_CLASSES.has(storageClass))
+    throw new S3Error('InvalidStorageClass', undefined, { StorageClassRequested: storageClass });
 
   const tagging = call.ctx.header('x-amz-tagging');
   return {
@@ -95,9 +99,11 @@ export function parseTagging(header: string): StringMap {
   const tags: Record<string, string> = {};
   let count = 0;
   for (const [k, v] of new URLSearchParams(header)) {
-    if (k === '' || k.length > 128) throw new S3Error('InvalidTag', 'The TagKey you have provided is invalid');
+    if (k === '' || k.length > 128)
+      throw new S3Error('InvalidTag', 'The TagKey you have provided is invalid');
     if (v.length > 256) throw new S3Error('InvalidTag', 'The TagValue you have provided is invalid');
-    if (Object.hasOwn(tags, k)) throw new S3Error('InvalidTag', 'Cannot provide multiple Tags with the same key');
+    if (Object.hasOwn(tags, k))
+      throw new S3Error('InvalidTag', 'Cannot provide multiple Tags with the same key');
     tags[k] = v;
     count++;
   }

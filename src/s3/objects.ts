@@ -9,7 +9,12 @@ import { checksumHeaderName, parseAlgorithm } from './checksum-headers.js';
 import { checkReadConditions, checkWriteConditions, hasWriteConditions } from './conditions.js';
 import { bucketOf, keyOf, type S3Call } from './context.js';
 import { loadCopySource } from './copy-source.js';
-import { objectHeadersOf, objectResponseHeaders, parseTagging, RESPONSE_OVERRIDES } from './object-headers.js';
+import {
+  objectHeadersOf,
+  objectResponseHeaders,
+  parseTagging,
+  RESPONSE_OVERRIDES,
+} from './object-headers.js';
 import { type OperationSpec } from './operation.js';
 import { parseRange } from './range.js';
 import { MAX_UPLOAD_BYTES, storeBody } from './upload.js';
@@ -23,7 +28,10 @@ export async function deleteBlobs(call: S3Call, blobIds: readonly (string | null
     try {
       await call.services.blobs.delete(id);
     } catch (e) {
-      call.services.log.warn({ err: e, blobId: id, requestId: call.ctx.requestId }, 'could not delete a replaced blob');
+      call.services.log.warn(
+        { err: e, blobId: id, requestId: call.ctx.requestId },
+        'could not delete a replaced blob',
+      );
     }
   }
 }
@@ -31,7 +39,10 @@ export async function deleteBlobs(call: S3Call, blobIds: readonly (string | null
 function rejectVersionId(call: S3Call): void {
   const v = call.route.query.get('versionId');
   if (v !== null && v !== 'null') {
-    throw new S3Error('InvalidArgument', 'Invalid version id specified', { ArgumentName: 'versionId', ArgumentValue: v });
+    throw new S3Error('InvalidArgument', 'Invalid version id specified', {
+      ArgumentName: 'versionId',
+      ArgumentValue: v,
+    });
   }
 }
 
@@ -52,7 +63,8 @@ export const PutObject: OperationSpec = {
     const meta = objectHeadersOf(call);
     const conditional = hasWriteConditions(header(call));
     // Fail a conditional write before receiving the body when the answer is already known.
-    if (conditional) checkWriteConditions(header(call), await call.services.metadata.findObject(bucket.name, key));
+    if (conditional)
+      checkWriteConditions(header(call), await call.services.metadata.findObject(bucket.name, key));
     const stored = await storeBody(call);
     const { metadata } = call.services;
     let previous: string | null;
@@ -109,7 +121,10 @@ async function readObject(call: S3Call, withBody: boolean): Promise<Reply> {
   const overrides = RESPONSE_OVERRIDES.filter(([param]) => call.route.query.has(param));
   if (overrides.length > 0) {
     if (call.caller.principal.type === 'anonymous') {
-      throw new S3Error('InvalidRequest', 'Request specific response headers cannot be used for anonymous GET requests.');
+      throw new S3Error(
+        'InvalidRequest',
+        'Request specific response headers cannot be used for anonymous GET requests.',
+      );
     }
     for (const [param, name] of overrides) headers[name] = call.route.query.get(param) ?? '';
   }
@@ -155,27 +170,44 @@ export const CopyObject: OperationSpec = {
     const src = source.object;
     const directive = (call.ctx.header('x-amz-metadata-directive') ?? 'COPY').toUpperCase();
     if (directive !== 'COPY' && directive !== 'REPLACE') {
-      throw new S3Error('InvalidArgument', 'Unknown metadata directive.', { ArgumentName: 'x-amz-metadata-directive', ArgumentValue: directive });
+      throw new S3Error('InvalidArgument', 'Unknown metadata directive.', {
+        ArgumentName: 'x-amz-metadata-directive',
+        ArgumentValue: directive,
+      });
     }
     const taggingDirective = (call.ctx.header('x-amz-tagging-directive') ?? 'COPY').toUpperCase();
     if (taggingDirective !== 'COPY' && taggingDirective !== 'REPLACE') {
-      throw new S3Error('InvalidArgument', 'Unknown tagging directive.', { ArgumentName: 'x-amz-tagging-directive', ArgumentValue: taggingDirective });
+      throw new S3Error('InvalidArgument', 'Unknown tagging directive.', {
+        ArgumentName: 'x-amz-tagging-directive',
+        ArgumentValue: taggingDirective,
+      });
     }
     if (src.size > MAX_UPLOAD_BYTES) {
-      throw new S3Error('InvalidRequest', `The specified copy source is larger than the maximum allowable size for a copy source: ${MAX_UPLOAD_BYTES}`);
+      throw new S3Error(
+        'InvalidRequest',
+        `The specified copy source is larger than the maximum allowable size for a copy source: ${MAX_UPLOAD_BYTES}`,
+      );
     }
     const meta = objectHeadersOf(call);
     const requestedStorageClass = call.ctx.header('x-amz-storage-class');
     const sameObject = source.bucket.name === bucket.name && source.key === key;
-    if (sameObject && directive === 'COPY' && requestedStorageClass === undefined && taggingDirective === 'COPY' &&
-        call.ctx.header('x-amz-website-redirect-location') === undefined && call.ctx.header('x-amz-checksum-algorithm') === undefined) {
+    if (
+      sameObject &&
+      directive === 'COPY' &&
+      requestedStorageClass === undefined &&
+      taggingDirective === 'COPY' &&
+      call.ctx.header('x-amz-website-redirect-location') === undefined &&
+      call.ctx.header('x-amz-checksum-algorithm') === undefined
+    ) {
       throw new S3Error('InvalidRequest', SELF_COPY_MESSAGE);
     }
-    if (hasWriteConditions(header(call))) checkWriteConditions(header(call), await call.services.metadata.findObject(bucket.name, key));
+    if (hasWriteConditions(header(call)))
+      checkWriteConditions(header(call), await call.services.metadata.findObject(bucket.name, key));
 
     const kept = directive === 'COPY';
     const requestedAlg = call.ctx.header('x-amz-checksum-algorithm');
-    const alg = requestedAlg !== undefined ? parseAlgorithm(requestedAlg) : fullObjectAlgorithm(src.checksums);
+    const alg =
+      requestedAlg !== undefined ? parseAlgorithm(requestedAlg) : fullObjectAlgorithm(src.checksums);
     const { blobs, metadata } = call.services;
 
     let blobId: string;

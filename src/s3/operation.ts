@@ -41,7 +41,6 @@ export function intParam(call: S3Call, name: string, fallback: number, min: numb
   return n;
 }
 
-
 export function invalidArgument(message: string, name: string, value: string): S3Error {
   return new S3Error('InvalidArgument', message, { ArgumentName: name, ArgumentValue: value });
 }

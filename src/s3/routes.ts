@@ -48,14 +48,55 @@ export const MAX_KEY_BYTES = 1024;
  * overwrite the object).
  */
 const SUBRESOURCES = new Set([
-  'accelerate', 'acl', 'analytics', 'attributes', 'cors', 'delete', 'encryption', 'intelligent-tiering',
-  'inventory', 'legal-hold', 'lifecycle', 'location', 'logging', 'metadataConfiguration',
-  'metadataTable', 'metrics', 'notification', 'object-lock', 'ownershipControls', 'partNumber',
-  'policy', 'policyStatus', 'publicAccessBlock', 'renameObject', 'replication', 'requestPayment',
-  'restore', 'retention', 'select', 'session', 'tagging', 'torrent', 'uploadId', 'uploads',
-  'versioning', 'versions', 'website', 'abac', 'inventoryConfiguration',
+  'accelerate',
+  'acl',
+  'analytics',
+  'attributes',
+  'cors',
+  'delete',
+  'encryption',
+  'intelligent-tiering',
+  'inventory',
+  'legal-hold',
+  'lifecycle',
+  'location',
+  'logging',
+  'metadataConfiguration',
+  'metadataTable',
+  'metrics',
+  'notification',
+  'object-lock',
+  'ownershipControls',
+  'partNumber',
+  'policy',
+  'policyStatus',
+  'publicAccessBlock',
+  'renameObject',
+  'replication',
+  'requestPayment',
+  'restore',
+  'retention',
+  'select',
+  'session',
+  'tagging',
+  'torrent',
+  'uploadId',
+  'uploads',
+  'versioning',
+  'versions',
+  'website',
+  'abac',
+  'inventoryConfiguration',
   // OSS-only sub-resources: not served on the S3 dialect.
-  'append', 'symlink', 'referer', 'qos', 'bucketInfo', 'stat', 'objectMeta', 'worm', 'style',
+  'append',
+  'symlink',
+  'referer',
+  'qos',
+  'bucketInfo',
+  'stat',
+  'objectMeta',
+  'worm',
+  'style',
 ]);
 
 export interface RoutingInput {
@@ -121,9 +162,15 @@ function decodePart(raw: string): string {
 function decodeKey(raw: string): string {
   const key = decodePart(raw);
   if (Buffer.byteLength(key, 'utf8') > MAX_KEY_BYTES) {
-    throw new S3Error('KeyTooLongError', undefined, { MaxSizeAllowed: MAX_KEY_BYTES, Size: Buffer.byteLength(key, 'utf8') });
+    throw new S3Error('KeyTooLongError', undefined, {
+      MaxSizeAllowed: MAX_KEY_BYTES,
+      Size: Buffer.byteLength(key, 'utf8'),
+    });
   }
-  if (key.includes('\0')) throw new S3Error('InvalidArgument', 'Object key must not contain the NUL character.', { ArgumentName: 'key' });
+  if (key.includes('\0'))
+    throw new S3Error('InvalidArgument', 'Object key must not contain the NUL character.', {
+      ArgumentName: 'key',
+    });
   return key;
 }
 
@@ -142,7 +189,10 @@ function operationFor(
   const unsupported = () => {
     for (const name of query.keys()) {
       if (SUBRESOURCES.has(name)) {
-        return new S3Error('NotImplemented', `The ${name} sub-resource is not implemented by this server.`, { Method: method, ResourceType: name });
+        return new S3Error('NotImplemented', `The ${name} sub-resource is not implemented by this server.`, {
+          Method: method,
+          ResourceType: name,
+        });
       }
     }
     return undefined;
@@ -169,7 +219,13 @@ function operationFor(
         return 'DeleteBucket';
       case 'POST':
         if (has('delete')) return 'DeleteObjects';
-        throw unsupported() ?? new S3Error('NotImplemented', 'POST object (browser form uploads) is not implemented by this server.');
+        throw (
+          unsupported() ??
+          new S3Error(
+            'NotImplemented',
+            'POST object (browser form uploads) is not implemented by this server.',
+          )
+        );
       default:
         throw methodNotAllowed(method, 'BUCKET');
     }
@@ -181,12 +237,14 @@ function operationFor(
       throwIf(unsupported());
       return 'GetObject';
     case 'HEAD':
-      if (has('partNumber')) throw new S3Error('NotImplemented', 'HEAD with partNumber is not implemented by this server.');
+      if (has('partNumber'))
+        throw new S3Error('NotImplemented', 'HEAD with partNumber is not implemented by this server.');
       throwIf(unsupported());
       return 'HeadObject';
     case 'PUT':
       if (has('uploadId') || has('partNumber')) {
-        if (!has('uploadId') || !has('partNumber')) throw new S3Error('InvalidRequest', 'Upload part needs both uploadId and partNumber.');
+        if (!has('uploadId') || !has('partNumber'))
+          throw new S3Error('InvalidRequest', 'Upload part needs both uploadId and partNumber.');
         return copySource ? 'UploadPartCopy' : 'UploadPart';
       }
       throwIf(unsupported());

@@ -21,7 +21,10 @@ export function tooLarge(size: number, max: number): S3Error {
   return new S3Error('EntityTooLarge', undefined, { ProposedSize: size, MaxSizeAllowed: max });
 }
 
-export async function storeBody(call: S3Call, integrity: UploadIntegrity = uploadIntegrity(call)): Promise<StoredBody> {
+export async function storeBody(
+  call: S3Call,
+  integrity: UploadIntegrity = uploadIntegrity(call),
+): Promise<StoredBody> {
   const length = call.body.length;
   if (length !== undefined && length > MAX_UPLOAD_BYTES) throw tooLarge(length, MAX_UPLOAD_BYTES);
   const { blobs } = call.services;
@@ -32,7 +35,11 @@ export async function storeBody(call: S3Call, integrity: UploadIntegrity = uploa
     expectedDigests: integrity.expected,
   });
   try {
-    checkTrailer(integrity, call.body.trailers(), integrity.algorithm ? blob.checksums[integrity.algorithm] : undefined);
+    checkTrailer(
+      integrity,
+      call.body.trailers(),
+      integrity.algorithm ? blob.checksums[integrity.algorithm] : undefined,
+    );
   } catch (e) {
     await blobs.delete(blob.blobId);
     throw e;

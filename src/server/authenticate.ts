@@ -75,7 +75,11 @@ function lookupFrom(identities: IdentityResolver): CredentialLookup<ResolvedIden
     if (identity === undefined) return undefined;
     // Temporary credentials only work with their session token, and long-term ones without one.
     if ((identity.sessionToken ?? '') !== (context.securityToken ?? '')) {
-      return fail(invalidToken(context.scheme.startsWith('oss-') ? 'oss' : 's3'), context.scheme, accessKeyId);
+      return fail(
+        invalidToken(context.scheme.startsWith('oss-') ? 'oss' : 's3'),
+        context.scheme,
+        accessKeyId,
+      );
     }
     return identity;
   };
@@ -111,7 +115,10 @@ function trailersOf(decoder: AwsChunkedDecoder | undefined): () => Readonly<Reco
   return () => decoder?.trailers ?? NO_TRAILERS;
 }
 
-export async function authenticate(ctx: HttpRequestContext, options: AuthenticateOptions): Promise<Authenticated> {
+export async function authenticate(
+  ctx: HttpRequestContext,
+  options: AuthenticateOptions,
+): Promise<Authenticated> {
   const result = await verifyRequest(signedRequestOf(ctx.req, options.virtualHostBucket), {
     lookup: lookupFrom(options.identities),
     region: options.region,
@@ -131,7 +138,9 @@ export async function authenticate(ctx: HttpRequestContext, options: Authenticat
       decoder = new AwsChunkedDecoder({
         mode: 'streaming-unsigned-trailer',
         ...(Number.isSafeInteger(decoded) && decoded >= 0 ? { decodedContentLength: decoded } : {}),
-        ...(trailerNames ? { declaredTrailers: trailerNames.split(',').map((n) => n.trim().toLowerCase()) } : {}),
+        ...(trailerNames
+          ? { declaredTrailers: trailerNames.split(',').map((n) => n.trim().toLowerCase()) }
+          : {}),
       });
       length = Number.isSafeInteger(decoded) && decoded >= 0 ? decoded : undefined;
     }
@@ -154,10 +163,17 @@ export async function authenticate(ctx: HttpRequestContext, options: Authenticat
   if (chunked !== undefined) {
     return {
       caller,
-      body: { stream: bodyStream(ctx, chunked), length: payload.decodedContentLength, trailers: trailersOf(chunked) },
+      body: {
+        stream: bodyStream(ctx, chunked),
+        length: payload.decodedContentLength,
+        trailers: trailersOf(chunked),
+      },
     };
   }
-  const verifier = payload.mode === 'sha256' && payload.sha256 !== undefined ? new Sha256Verifier(payload.sha256) : undefined;
+  const verifier =
+    payload.mode === 'sha256' && payload.sha256 !== undefined
+      ? new Sha256Verifier(payload.sha256)
+      : undefined;
   return {
     caller,
     body: { stream: bodyStream(ctx, verifier), length: declaredLength(ctx.req), trailers: () => NO_TRAILERS },

@@ -6,12 +6,20 @@ import { S3Error } from './errors.js';
 export function declaredLength(req: IncomingMessage): number | undefined {
   const raw = req.headers['content-length'];
   if (raw === undefined) return undefined;
-  if (!/^\d+$/.test(raw)) throw new S3Error('InvalidArgument', 'Invalid Content-Length', { ArgumentName: 'Content-Length', ArgumentValue: raw });
+  if (!/^\d+$/.test(raw))
+    throw new S3Error('InvalidArgument', 'Invalid Content-Length', {
+      ArgumentName: 'Content-Length',
+      ArgumentValue: raw,
+    });
   return Number(raw);
 }
 
 /** Reads a whole (small) body into memory, failing with `tooLarge` past `max` bytes. */
-export async function readAll(body: AsyncIterable<Uint8Array>, max: number, tooLarge: () => S3Error): Promise<Buffer> {
+export async function readAll(
+  body: AsyncIterable<Uint8Array>,
+  max: number,
+  tooLarge: () => S3Error,
+): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of body) {

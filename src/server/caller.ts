@@ -26,4 +26,3 @@ export interface RequestBody {
    */
   trailers(): Readonly<Record<string, string>>;
 }
-

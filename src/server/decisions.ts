@@ -27,7 +27,8 @@ export class DecisionLog {
   private next = 0;
 
   constructor(readonly capacity: number = DEFAULT_DECISION_CAPACITY) {
-    if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError('capacity must be a positive integer');
+    if (!Number.isInteger(capacity) || capacity < 1)
+      throw new RangeError('capacity must be a positive integer');
     this.ring = new Array<RequestDecisions | undefined>(capacity);
   }
 

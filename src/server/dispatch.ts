@@ -59,7 +59,11 @@ async function handle(services: S3Services, req: IncomingMessage, res: ServerRes
       key: route?.key,
       uploadId: route?.query.get('uploadId') ?? undefined,
     });
-    if (internal) services.log.error({ err: e, requestId: ctx.requestId, method: req.method, url: req.url }, 'internal error');
+    if (internal)
+      services.log.error(
+        { err: e, requestId: ctx.requestId, method: req.method, url: req.url },
+        'internal error',
+      );
     sendError(ctx, error);
   }
 }

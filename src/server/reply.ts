@@ -25,7 +25,8 @@ export function emptyReply(status = 200, headers: HeaderMap = {}): Reply {
 function applyHeaders(res: ServerResponse, headers: HeaderMap | undefined): void {
   if (headers === undefined) return;
   for (const [name, value] of Object.entries(headers)) {
-    if (value !== undefined) res.setHeader(name, typeof value === 'number' ? String(value) : (value as string | string[]));
+    if (value !== undefined)
+      res.setHeader(name, typeof value === 'number' ? String(value) : (value as string | string[]));
   }
 }
 
@@ -39,7 +40,10 @@ export async function sendReply(ctx: HttpRequestContext, reply: Reply): Promise<
     if (body instanceof Readable) body.destroy();
     // HEAD keeps the Content-Length the handler set (the object's size); others say 0.
     if (!res.hasHeader('content-length') && reply.status !== 204 && reply.status !== 304) {
-      res.setHeader('content-length', typeof body === 'string' || Buffer.isBuffer(body) ? Buffer.byteLength(body) : 0);
+      res.setHeader(
+        'content-length',
+        typeof body === 'string' || Buffer.isBuffer(body) ? Buffer.byteLength(body) : 0,
+      );
     }
     res.end();
     return;

@@ -59,7 +59,8 @@ export function parseXmlBody(
   const max = options.maxBytes ?? DEFAULT_XML_LIMIT;
   if (Buffer.byteLength(body) > max) throw new S3Error('MalformedXML');
   const text = typeof body === 'string' ? body : body.toString('utf8');
-  if (text.trim() === '' || /<!DOCTYPE/i.test(text) || XMLValidator.validate(text) !== true) throw new S3Error('MalformedXML');
+  if (text.trim() === '' || /<!DOCTYPE/i.test(text) || XMLValidator.validate(text) !== true)
+    throw new S3Error('MalformedXML');
   let doc: Record<string, unknown>;
   try {
     doc = parserFor(options.arrays ?? []).parse(text) as Record<string, unknown>;
@@ -75,7 +76,10 @@ export function parseXmlBody(
 }
 
 /** The text of a child element, or undefined; MalformedXML when it is not text. */
-export function childText(el: { readonly [name: string]: XmlElement | readonly XmlElement[] }, name: string): string | undefined {
+export function childText(
+  el: { readonly [name: string]: XmlElement | readonly XmlElement[] },
+  name: string,
+): string | undefined {
   const v = el[name];
   if (v === undefined) return undefined;
   if (typeof v === 'string') return v;
@@ -104,15 +108,23 @@ export function childElements(
 
 // ---- building responses ------------------------------------------------------------------
 
-const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;', '\r': '&#13;' };
-const NEEDS_ESCAPE = /[&<>"'\r]/;
-// Characters XML 1.0 cannot carry even escaped; S3 keys may hold them (url encoding exists for that).
+const ESCAPES: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&apos;',
+};
+// Markup characters, CR (which parsers would fold), and the control characters XML 1.0 cannot
+// carry literally: S3 keys may hold them (encoding-type=url exists for clients that mind).
 // eslint-disable-next-line no-control-regex
-const INVALID_XML_CHARS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g;
+const NEEDS_ESCAPE = /[&<>"'\u0000-\u0008\u000B-\u001F\uFFFE\uFFFF]/;
+// eslint-disable-next-line no-control-regex
+const ESCAPE_ALL = /[&<>"'\u0000-\u0008\u000B-\u001F\uFFFE\uFFFF]/g;
 
 export function xmlEscape(text: string): string {
-  const clean = text.replace(INVALID_XML_CHARS, (c) => `&#${c.charCodeAt(0)};`);
-  return NEEDS_ESCAPE.test(clean) ? clean.replace(/[&<>"'\r]/g, (c) => ESCAPES[c] as string) : clean;
+  if (!NEEDS_ESCAPE.test(text)) return text;
+  return text.replace(ESCAPE_ALL, (c) => ESCAPES[c] ?? `&#${c.charCodeAt(0)};`);
 }
 
 /**

@@ -26,10 +26,12 @@ before(async () => {
 after(() => server.close());
 
 const policy = (...Statement: object[]) => JSON.stringify({ Version: '2012-10-17', Statement });
-const putPolicy = (Bucket: string, text: string) => s3.send(new PutBucketPolicyCommand({ Bucket, Policy: text }));
+const putPolicy = (Bucket: string, text: string) =>
+  s3.send(new PutBucketPolicyCommand({ Bucket, Policy: text }));
 async function bucketWith(name: string, objects: Record<string, string> = {}): Promise<void> {
   await s3.send(new CreateBucketCommand({ Bucket: name }));
-  for (const [Key, Body] of Object.entries(objects)) await s3.send(new PutObjectCommand({ Bucket: name, Key, Body }));
+  for (const [Key, Body] of Object.entries(objects))
+    await s3.send(new PutObjectCommand({ Bucket: name, Key, Body }));
 }
 const anon = (path: string, init: RequestInit = {}) => fetch(new URL(path, server.url), init);
 
@@ -37,22 +39,64 @@ describe('bucket policy operations', () => {
   before(() => bucketWith('policy-ops'));
 
   it('stores, returns and deletes a policy', async () => {
-    await expectS3Error(s3.send(new GetBucketPolicyCommand({ Bucket: 'policy-ops' })), 'NoSuchBucketPolicy', 404);
-    const text = policy({ Sid: 'Read', Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: 'arn:aws:s3:::policy-ops/*' });
+    await expectS3Error(
+      s3.send(new GetBucketPolicyCommand({ Bucket: 'policy-ops' })),
+      'NoSuchBucketPolicy',
+      404,
+    );
+    const text = policy({
+      Sid: 'Read',
+      Effect: 'Allow',
+      Principal: '*',
+      Action: 's3:GetObject',
+      Resource: 'arn:aws:s3:::policy-ops/*',
+    });
     await putPolicy('policy-ops', text);
     const got = await s3.send(new GetBucketPolicyCommand({ Bucket: 'policy-ops' }));
     assert.deepEqual(JSON.parse(got.Policy ?? ''), JSON.parse(text));
     await s3.send(new DeleteBucketPolicyCommand({ Bucket: 'policy-ops' }));
-    await expectS3Error(s3.send(new GetBucketPolicyCommand({ Bucket: 'policy-ops' })), 'NoSuchBucketPolicy', 404);
+    await expectS3Error(
+      s3.send(new GetBucketPolicyCommand({ Bucket: 'policy-ops' })),
+      'NoSuchBucketPolicy',
+      404,
+    );
   });
 
   for (const [what, text] of [
     ['not JSON', '{"Version": "2012-10-17", "Statement": ['],
-    ['no Principal', policy({ Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::policy-ops/*' })],
-    ['a bad Effect', policy({ Effect: 'Maybe', Principal: '*', Action: 's3:GetObject', Resource: 'arn:aws:s3:::policy-ops/*' })],
-    ['a resource outside the bucket', policy({ Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: 'arn:aws:s3:::other-bucket/*' })],
+    [
+      'no Principal',
+      policy({ Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::policy-ops/*' }),
+    ],
+    [
+      'a bad Effect',
+      policy({
+        Effect: 'Maybe',
+        Principal: '*',
+        Action: 's3:GetObject',
+        Resource: 'arn:aws:s3:::policy-ops/*',
+      }),
+    ],
+    [
+      'a resource outside the bucket',
+      policy({
+        Effect: 'Allow',
+        Principal: '*',
+        Action: 's3:GetObject',
+        Resource: 'arn:aws:s3:::other-bucket/*',
+      }),
+    ],
     ['an empty body', ' '],
-    ['more than 20 KB', policy({ Sid: 'x'.repeat(21 * 1024), Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: 'arn:aws:s3:::policy-ops/*' })],
+    [
+      'more than 20 KB',
+      policy({
+        Sid: 'x'.repeat(21 * 1024),
+        Effect: 'Allow',
+        Principal: '*',
+        Action: 's3:GetObject',
+        Resource: 'arn:aws:s3:::policy-ops/*',
+      }),
+    ],
   ]) {
     it(`refuses a policy with ${what} (MalformedPolicy)`, async () => {
       const err = await expectS3Error(putPolicy('policy-ops', text as string), 'MalformedPolicy', 400);
@@ -60,9 +104,15 @@ describe('bucket policy operations', () => {
     });
   }
 
-  it('says what is wrong, in the parser\'s words', async () => {
+  it("says what is wrong, in the parser's words", async () => {
     const res = await signedFetch(server, 'PUT', '/policy-ops?policy', {
-      body: policy({ Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: 'arn:aws:s3:::policy-ops/*', Condition: { StringEqualz: { 'aws:SourceIp': '1' } } }),
+      body: policy({
+        Effect: 'Allow',
+        Principal: '*',
+        Action: 's3:GetObject',
+        Resource: 'arn:aws:s3:::policy-ops/*',
+        Condition: { StringEqualz: { 'aws:SourceIp': '1' } },
+      }),
     });
     const { code, message } = errorOf(res.text);
     assert.equal(code, 'MalformedPolicy');
@@ -87,7 +137,12 @@ describe('anonymous access', () => {
   it('is allowed by a policy naming Principal "*", only where the policy says', async () => {
     await putPolicy(
       'public-read',
-      policy({ Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: 'arn:aws:s3:::public-read/doc.txt' }),
+      policy({
+        Effect: 'Allow',
+        Principal: '*',
+        Action: 's3:GetObject',
+        Resource: 'arn:aws:s3:::public-read/doc.txt',
+      }),
     );
     const ok = await anon('/public-read/doc.txt');
     assert.equal(ok.status, 200);
@@ -100,7 +155,15 @@ describe('anonymous access', () => {
   });
 
   it('hides whether a key exists from callers who may not list (403, not 404)', async () => {
-    await putPolicy('public-read', policy({ Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: 'arn:aws:s3:::public-read/*' }));
+    await putPolicy(
+      'public-read',
+      policy({
+        Effect: 'Allow',
+        Principal: '*',
+        Action: 's3:GetObject',
+        Resource: 'arn:aws:s3:::public-read/*',
+      }),
+    );
     assert.equal((await anon('/public-read/nope')).status, 403);
     await putPolicy(
       'public-read',
@@ -128,9 +191,27 @@ describe('anonymous access', () => {
     await putPolicy(
       'conditional',
       policy(
-        { Effect: 'Allow', Principal: '*', Action: 's3:ListBucket', Resource: 'arn:aws:s3:::conditional', Condition: { StringLike: { 's3:prefix': 'home/*' } } },
-        { Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: 'arn:aws:s3:::conditional/*', Condition: { IpAddress: { 'aws:SourceIp': '127.0.0.0/8' } } },
-        { Effect: 'Deny', Principal: '*', Action: 's3:GetObject', Resource: 'arn:aws:s3:::conditional/other/*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } },
+        {
+          Effect: 'Allow',
+          Principal: '*',
+          Action: 's3:ListBucket',
+          Resource: 'arn:aws:s3:::conditional',
+          Condition: { StringLike: { 's3:prefix': 'home/*' } },
+        },
+        {
+          Effect: 'Allow',
+          Principal: '*',
+          Action: 's3:GetObject',
+          Resource: 'arn:aws:s3:::conditional/*',
+          Condition: { IpAddress: { 'aws:SourceIp': '127.0.0.0/8' } },
+        },
+        {
+          Effect: 'Deny',
+          Principal: '*',
+          Action: 's3:GetObject',
+          Resource: 'arn:aws:s3:::conditional/other/*',
+          Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+        },
       ),
     );
     assert.equal((await anon('/conditional?list-type=2&prefix=home/')).status, 200);
@@ -144,12 +225,22 @@ describe('anonymous access', () => {
 describe('a Deny in the bucket policy', () => {
   before(() => bucketWith('locked', { 'locked/file': 'kept', 'open/file': 'free' }));
 
-  it('stops even the root user, with the engine\'s message, and records the decision', async () => {
+  it("stops even the root user, with the engine's message, and records the decision", async () => {
     await putPolicy(
       'locked',
-      policy({ Sid: 'NoWrites', Effect: 'Deny', Principal: '*', Action: ['s3:PutObject', 's3:DeleteObject'], Resource: 'arn:aws:s3:::locked/locked/*' }),
+      policy({
+        Sid: 'NoWrites',
+        Effect: 'Deny',
+        Principal: '*',
+        Action: ['s3:PutObject', 's3:DeleteObject'],
+        Resource: 'arn:aws:s3:::locked/locked/*',
+      }),
     );
-    const err = await expectS3Error(s3.send(new PutObjectCommand({ Bucket: 'locked', Key: 'locked/file', Body: 'overwrite' })), 'AccessDenied', 403);
+    const err = await expectS3Error(
+      s3.send(new PutObjectCommand({ Bucket: 'locked', Key: 'locked/file', Body: 'overwrite' })),
+      'AccessDenied',
+      403,
+    );
     assert.equal(
       err.message,
       'User: arn:aws:iam::111122223333:root is not authorized to perform: s3:PutObject on resource: "arn:aws:s3:::locked/locked/file" with an explicit deny in a resource-based policy',
@@ -170,16 +261,36 @@ describe('a Deny in the bucket policy', () => {
   });
 
   it('reports denied keys one by one in DeleteObjects', async () => {
-    const res = await s3.send(new DeleteObjectsCommand({ Bucket: 'locked', Delete: { Objects: [{ Key: 'locked/file' }, { Key: 'open/file' }] } }));
-    assert.deepEqual(res.Deleted?.map((d) => d.Key), ['open/file']);
+    const res = await s3.send(
+      new DeleteObjectsCommand({
+        Bucket: 'locked',
+        Delete: { Objects: [{ Key: 'locked/file' }, { Key: 'open/file' }] },
+      }),
+    );
+    assert.deepEqual(
+      res.Deleted?.map((d) => d.Key),
+      ['open/file'],
+    );
     assert.equal(res.Errors?.[0]?.Key, 'locked/file');
     assert.equal(res.Errors?.[0]?.Code, 'AccessDenied');
     assert.match(res.Errors?.[0]?.Message ?? '', /explicit deny in a resource-based policy/);
   });
 
-  it('cannot lock the owner\'s root user out of the policy itself', async () => {
-    await putPolicy('locked', policy({ Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: ['arn:aws:s3:::locked', 'arn:aws:s3:::locked/*'] }));
-    await expectS3Error(s3.send(new GetObjectCommand({ Bucket: 'locked', Key: 'locked/file' })), 'AccessDenied', 403);
+  it("cannot lock the owner's root user out of the policy itself", async () => {
+    await putPolicy(
+      'locked',
+      policy({
+        Effect: 'Deny',
+        Principal: '*',
+        Action: 's3:*',
+        Resource: ['arn:aws:s3:::locked', 'arn:aws:s3:::locked/*'],
+      }),
+    );
+    await expectS3Error(
+      s3.send(new GetObjectCommand({ Bucket: 'locked', Key: 'locked/file' })),
+      'AccessDenied',
+      403,
+    );
     const got = await s3.send(new GetBucketPolicyCommand({ Bucket: 'locked' }));
     assert.match(got.Policy ?? '', /"Deny"/);
     await s3.send(new DeleteBucketPolicyCommand({ Bucket: 'locked' }));
@@ -189,9 +300,24 @@ describe('a Deny in the bucket policy', () => {
 
   it('covers the copy source too (CopyObject needs s3:GetObject on the source)', async () => {
     await bucketWith('copy-guard', { 'secret/s': 'secret' });
-    await putPolicy('copy-guard', policy({ Effect: 'Deny', Principal: '*', Action: 's3:GetObject', Resource: 'arn:aws:s3:::copy-guard/secret/*' }));
+    await putPolicy(
+      'copy-guard',
+      policy({
+        Effect: 'Deny',
+        Principal: '*',
+        Action: 's3:GetObject',
+        Resource: 'arn:aws:s3:::copy-guard/secret/*',
+      }),
+    );
     const { CopyObjectCommand } = await import('@aws-sdk/client-s3');
-    const err = await expectS3Error(s3.send(new CopyObjectCommand({ Bucket: 'locked', Key: 'stolen', CopySource: 'copy-guard/secret/s' })), 'AccessDenied', 403);
-    assert.match(err.message, /s3:GetObject on resource: "arn:aws:s3:::copy-guard\/secret\/s" with an explicit deny/);
+    const err = await expectS3Error(
+      s3.send(new CopyObjectCommand({ Bucket: 'locked', Key: 'stolen', CopySource: 'copy-guard/secret/s' })),
+      'AccessDenied',
+      403,
+    );
+    assert.match(
+      err.message,
+      /s3:GetObject on resource: "arn:aws:s3:::copy-guard\/secret\/s" with an explicit deny/,
+    );
   });
 });

@@ -41,7 +41,11 @@ describe('bucket lifecycle', () => {
 
   it('answers BucketAlreadyOwnedByYou for a second create', async () => {
     await s3.send(new CreateBucketCommand({ Bucket: 'twice' }));
-    await expectS3Error(s3.send(new CreateBucketCommand({ Bucket: 'twice' })), 'BucketAlreadyOwnedByYou', 409);
+    await expectS3Error(
+      s3.send(new CreateBucketCommand({ Bucket: 'twice' })),
+      'BucketAlreadyOwnedByYou',
+      409,
+    );
   });
 
   it('refuses to delete a bucket that holds objects (BucketNotEmpty)', async () => {
@@ -55,10 +59,25 @@ describe('bucket lifecycle', () => {
     assert.equal(res.status, 404);
     assert.equal(errorOf(res.text).code, 'NoSuchBucket');
     assert.match(res.text, /<BucketName>no-such-bucket-here<\/BucketName>/);
-    await expectS3Error(s3.send(new DeleteBucketCommand({ Bucket: 'no-such-bucket-here' })), 'NoSuchBucket', 404);
+    await expectS3Error(
+      s3.send(new DeleteBucketCommand({ Bucket: 'no-such-bucket-here' })),
+      'NoSuchBucket',
+      404,
+    );
   });
 
-  for (const name of ['ab', 'UpperCase', 'has_underscore', '-leading', 'trailing-', 'a..b', '192.168.1.1', 'xn--punycode', 'x'.repeat(64), 'b-s3alias']) {
+  for (const name of [
+    'ab',
+    'UpperCase',
+    'has_underscore',
+    '-leading',
+    'trailing-',
+    'a..b',
+    '192.168.1.1',
+    'xn--punycode',
+    'x'.repeat(64),
+    'b-s3alias',
+  ]) {
     it(`rejects the bucket name ${JSON.stringify(name)} (InvalidBucketName)`, async () => {
       const res = await signedFetch(server, 'PUT', `/${name}`);
       assert.equal(res.status, 400);
@@ -67,13 +86,26 @@ describe('bucket lifecycle', () => {
   }
 
   it('accepts a LocationConstraint naming the server region only when it is not us-east-1', async () => {
-    const config = (c: string) => ({ Bucket: 'located', CreateBucketConfiguration: { LocationConstraint: c as BucketLocationConstraint } });
-    await expectS3Error(s3.send(new CreateBucketCommand(config('us-east-1'))), 'InvalidLocationConstraint', 400);
-    await expectS3Error(s3.send(new CreateBucketCommand(config('eu-west-1'))), 'IllegalLocationConstraintException', 400);
+    const config = (c: string) => ({
+      Bucket: 'located',
+      CreateBucketConfiguration: { LocationConstraint: c as BucketLocationConstraint },
+    });
+    await expectS3Error(
+      s3.send(new CreateBucketCommand(config('us-east-1'))),
+      'InvalidLocationConstraint',
+      400,
+    );
+    await expectS3Error(
+      s3.send(new CreateBucketCommand(config('eu-west-1'))),
+      'IllegalLocationConstraintException',
+      400,
+    );
   });
 
   it('answers MalformedXML for a broken CreateBucketConfiguration', async () => {
-    const res = await signedFetch(server, 'PUT', '/bad-config', { body: '<CreateBucketConfiguration><LocationConstraint>' });
+    const res = await signedFetch(server, 'PUT', '/bad-config', {
+      body: '<CreateBucketConfiguration><LocationConstraint>',
+    });
     assert.equal(res.status, 400);
     assert.equal(errorOf(res.text).code, 'MalformedXML');
     const wrongRoot = await signedFetch(server, 'PUT', '/bad-config', { body: '<Other/>' });
@@ -83,10 +115,18 @@ describe('bucket lifecycle', () => {
   it('lists buckets by prefix and pages with max-buckets', async () => {
     for (const n of ['page-a', 'page-b', 'page-c']) await s3.send(new CreateBucketCommand({ Bucket: n }));
     const first = await s3.send(new ListBucketsCommand({ Prefix: 'page-', MaxBuckets: 2 }));
-    assert.deepEqual(first.Buckets?.map((b) => b.Name), ['page-a', 'page-b']);
+    assert.deepEqual(
+      first.Buckets?.map((b) => b.Name),
+      ['page-a', 'page-b'],
+    );
     assert.ok(first.ContinuationToken);
-    const second = await s3.send(new ListBucketsCommand({ Prefix: 'page-', MaxBuckets: 2, ContinuationToken: first.ContinuationToken }));
-    assert.deepEqual(second.Buckets?.map((b) => b.Name), ['page-c']);
+    const second = await s3.send(
+      new ListBucketsCommand({ Prefix: 'page-', MaxBuckets: 2, ContinuationToken: first.ContinuationToken }),
+    );
+    assert.deepEqual(
+      second.Buckets?.map((b) => b.Name),
+      ['page-c'],
+    );
     assert.equal(second.ContinuationToken, undefined);
   });
 
@@ -94,12 +134,21 @@ describe('bucket lifecycle', () => {
     await s3.send(new CreateBucketCommand({ Bucket: 'vhost' }));
     await s3.send(new PutObjectCommand({ Bucket: 'vhost', Key: 'in/vhost.txt', Body: 'virtual' }));
     // The bucket travels in the Host header; the connection still goes to 127.0.0.1.
-    for (const host of [`vhost.localhost:${server.port}`, 'vhost.s3.us-east-1.amazonaws.com', 'vhost.s3.example.test']) {
+    for (const host of [
+      `vhost.localhost:${server.port}`,
+      'vhost.s3.us-east-1.amazonaws.com',
+      'vhost.s3.example.test',
+    ]) {
       const res = await httpRequest(server, { method: 'GET', path: '/in/vhost.txt', host, sign: true });
       assert.equal(res.status, 200, `${host}: ${res.text}`);
       assert.equal(res.text, 'virtual');
     }
-    const list = await httpRequest(server, { method: 'GET', path: '/?list-type=2', host: 'vhost.localhost', sign: true });
+    const list = await httpRequest(server, {
+      method: 'GET',
+      path: '/?list-type=2',
+      host: 'vhost.localhost',
+      sign: true,
+    });
     assert.match(list.text, /<Key>in\/vhost.txt<\/Key>/);
   });
 
@@ -120,7 +169,9 @@ describe('bucket lifecycle', () => {
     });
     await expectS3Error(stranger.send(new ListBucketsCommand({})), 'InvalidAccessKeyId', 403);
     stranger.destroy();
-    const wrongSecret = server.client({ credentials: { accessKeyId: server.accessKeyId, secretAccessKey: 'y'.repeat(40) } });
+    const wrongSecret = server.client({
+      credentials: { accessKeyId: server.accessKeyId, secretAccessKey: 'y'.repeat(40) },
+    });
     await expectS3Error(wrongSecret.send(new ListBucketsCommand({})), 'SignatureDoesNotMatch', 403);
   });
 });

@@ -2,7 +2,13 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { CreateBucketCommand, DeleteObjectsCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import {
+  CreateBucketCommand,
+  DeleteObjectsCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { errorOf, signedFetch } from './helpers.js';
 
@@ -18,13 +24,19 @@ before(async () => {
 after(() => server.close());
 
 const put = (Key: string) => s3.send(new PutObjectCommand({ Bucket: B, Key, Body: Key }));
-const keys = async () => (await s3.send(new ListObjectsV2Command({ Bucket: B }))).Contents?.map((o) => o.Key) ?? [];
+const keys = async () =>
+  (await s3.send(new ListObjectsV2Command({ Bucket: B }))).Contents?.map((o) => o.Key) ?? [];
 const md5 = (s: string) => createHash('md5').update(s).digest('base64');
 
 describe('DeleteObjects', () => {
   it('deletes several keys, reporting each (missing keys count as deleted)', async () => {
     for (const k of ['one', 'two', 'three']) await put(k);
-    const res = await s3.send(new DeleteObjectsCommand({ Bucket: B, Delete: { Objects: [{ Key: 'one' }, { Key: 'two' }, { Key: 'never-was' }] } }));
+    const res = await s3.send(
+      new DeleteObjectsCommand({
+        Bucket: B,
+        Delete: { Objects: [{ Key: 'one' }, { Key: 'two' }, { Key: 'never-was' }] },
+      }),
+    );
     assert.deepEqual(res.Deleted?.map((d) => d.Key).sort(), ['never-was', 'one', 'two']);
     assert.equal(res.Errors, undefined);
     assert.deepEqual(await keys(), ['three']);
@@ -32,7 +44,9 @@ describe('DeleteObjects', () => {
 
   it('answers nothing but errors in quiet mode', async () => {
     await put('quiet');
-    const res = await s3.send(new DeleteObjectsCommand({ Bucket: B, Delete: { Quiet: true, Objects: [{ Key: 'quiet' }] } }));
+    const res = await s3.send(
+      new DeleteObjectsCommand({ Bucket: B, Delete: { Quiet: true, Objects: [{ Key: 'quiet' }] } }),
+    );
     assert.equal(res.Deleted, undefined);
     assert.ok(!(await keys()).includes('quiet'));
   });
@@ -49,18 +63,34 @@ describe('DeleteObjects', () => {
     const missing = await signedFetch(server, 'POST', `/${B}?delete`, { body });
     assert.equal(missing.status, 400);
     assert.equal(errorOf(missing.text).code, 'InvalidRequest');
-    const wrong = await signedFetch(server, 'POST', `/${B}?delete`, { body, headers: { 'content-md5': md5('other') } });
+    const wrong = await signedFetch(server, 'POST', `/${B}?delete`, {
+      body,
+      headers: { 'content-md5': md5('other') },
+    });
     assert.equal(errorOf(wrong.text).code, 'BadDigest');
     assert.deepEqual(await keys(), ['three']);
-    const ok = await signedFetch(server, 'POST', `/${B}?delete`, { body, headers: { 'content-md5': md5(body) } });
+    const ok = await signedFetch(server, 'POST', `/${B}?delete`, {
+      body,
+      headers: { 'content-md5': md5(body) },
+    });
     assert.equal(ok.status, 200);
     assert.match(ok.text, /<Deleted><Key>three<\/Key><\/Deleted>/);
   });
 
   it('refuses malformed, empty and oversized requests (MalformedXML)', async () => {
     const tooMany = `<Delete>${'<Object><Key>k</Key></Object>'.repeat(1001)}</Delete>`;
-    for (const body of ['<Delete>', '<Delete></Delete>', '<Delete><Object></Object></Delete>', '<NotDelete/>', tooMany, '<!DOCTYPE x [<!ENTITY e "boom">]><Delete><Object><Key>&e;</Key></Object></Delete>']) {
-      const res = await signedFetch(server, 'POST', `/${B}?delete`, { body, headers: { 'content-md5': md5(body) } });
+    for (const body of [
+      '<Delete>',
+      '<Delete></Delete>',
+      '<Delete><Object></Object></Delete>',
+      '<NotDelete/>',
+      tooMany,
+      '<!DOCTYPE x [<!ENTITY e "boom">]><Delete><Object><Key>&e;</Key></Object></Delete>',
+    ]) {
+      const res = await signedFetch(server, 'POST', `/${B}?delete`, {
+        body,
+        headers: { 'content-md5': md5(body) },
+      });
       assert.equal(res.status, 400, body.slice(0, 40));
       assert.equal(errorOf(res.text).code, 'MalformedXML', body.slice(0, 40));
     }

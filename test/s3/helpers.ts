@@ -12,7 +12,11 @@ interface SdkError {
 }
 
 /** Awaits a rejected SDK call and checks its S3 error code (and HTTP status). */
-export async function expectS3Error(promise: Promise<unknown>, code: string, status?: number): Promise<SdkError> {
+export async function expectS3Error(
+  promise: Promise<unknown>,
+  code: string,
+  status?: number,
+): Promise<SdkError> {
   try {
     await promise;
   } catch (e) {
@@ -36,7 +40,11 @@ export async function expectStatus(promise: Promise<unknown>, status: number): P
 }
 
 /** The <Code> and <Message> of an S3 error document. */
-export function errorOf(xml: string): { code: string | undefined; message: string | undefined; requestId: string | undefined } {
+export function errorOf(xml: string): {
+  code: string | undefined;
+  message: string | undefined;
+  requestId: string | undefined;
+} {
   return {
     code: /<Code>([^<]*)<\/Code>/.exec(xml)?.[1],
     message: /<Message>([^<]*)<\/Message>/.exec(xml)?.[1],
@@ -72,14 +80,25 @@ export async function signedFetch(
     headers = { ...signed.headers };
   }
   delete headers['host'];
-  const res = await fetch(url, { method, headers, ...(options.body !== undefined ? { body: options.body } : {}) });
+  const body =
+    typeof options.body === 'string' || options.body === undefined
+      ? options.body
+      : new Uint8Array(options.body);
+  const res = await fetch(url, { method, headers, ...(body !== undefined ? { body } : {}) });
   return { status: res.status, headers: res.headers, text: await res.text() };
 }
 
 /** A request through node:http (any Host header, any method), optionally SigV4-signed for `signAs`. */
 export async function httpRequest(
   server: TestServer,
-  options: { method: string; path: string; headers?: Record<string, string>; body?: string | Buffer; host?: string; sign?: boolean },
+  options: {
+    method: string;
+    path: string;
+    headers?: Record<string, string>;
+    body?: string | Buffer;
+    host?: string;
+    sign?: boolean;
+  },
 ): Promise<RawResponse> {
   const { request } = await import('node:http');
   const host = options.host ?? `127.0.0.1:${server.port}`;
@@ -97,15 +116,18 @@ export async function httpRequest(
     headers = { ...signed.headers };
   }
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port: server.port, method: options.method, path: options.path, headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        const h = new Headers();
-        for (const [k, v] of Object.entries(res.headers)) if (typeof v === 'string') h.set(k, v);
-        resolve({ status: res.statusCode ?? 0, headers: h, text: Buffer.concat(chunks).toString('utf8') });
-      });
-    });
+    const req = request(
+      { host: '127.0.0.1', port: server.port, method: options.method, path: options.path, headers },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const h = new Headers();
+          for (const [k, v] of Object.entries(res.headers)) if (typeof v === 'string') h.set(k, v);
+          resolve({ status: res.statusCode ?? 0, headers: h, text: Buffer.concat(chunks).toString('utf8') });
+        });
+      },
+    );
     req.on('error', reject);
     req.end(options.body);
   });

@@ -29,7 +29,10 @@ after(() => server.close());
 describe('ListObjectsV2', () => {
   it('lists everything in key order with sizes and ETags', async () => {
     const res = await s3.send(new ListObjectsV2Command({ Bucket: B }));
-    assert.deepEqual(res.Contents?.map((o) => o.Key), KEYS);
+    assert.deepEqual(
+      res.Contents?.map((o) => o.Key),
+      KEYS,
+    );
     assert.equal(res.KeyCount, KEYS.length);
     assert.equal(res.IsTruncated, false);
     assert.equal(res.Contents?.[0]?.Size, 5);
@@ -39,11 +42,23 @@ describe('ListObjectsV2', () => {
 
   it('rolls keys up into common prefixes with a delimiter', async () => {
     const res = await s3.send(new ListObjectsV2Command({ Bucket: B, Delimiter: '/' }));
-    assert.deepEqual(res.Contents?.map((o) => o.Key), ['a.txt', 'e.txt', 'z']);
-    assert.deepEqual(res.CommonPrefixes?.map((p) => p.Prefix), ['b/', 'd/', 'f g/']);
+    assert.deepEqual(
+      res.Contents?.map((o) => o.Key),
+      ['a.txt', 'e.txt', 'z'],
+    );
+    assert.deepEqual(
+      res.CommonPrefixes?.map((p) => p.Prefix),
+      ['b/', 'd/', 'f g/'],
+    );
     const inner = await s3.send(new ListObjectsV2Command({ Bucket: B, Delimiter: '/', Prefix: 'b/' }));
-    assert.deepEqual(inner.Contents?.map((o) => o.Key), ['b/1.txt', 'b/2.txt']);
-    assert.deepEqual(inner.CommonPrefixes?.map((p) => p.Prefix), ['b/c/']);
+    assert.deepEqual(
+      inner.Contents?.map((o) => o.Key),
+      ['b/1.txt', 'b/2.txt'],
+    );
+    assert.deepEqual(
+      inner.CommonPrefixes?.map((p) => p.Prefix),
+      ['b/c/'],
+    );
   });
 
   it('pages with continuation tokens, counting prefixes against max-keys', async () => {
@@ -54,7 +69,10 @@ describe('ListObjectsV2', () => {
       const res: ListObjectsV2CommandOutput = await s3.send(
         new ListObjectsV2Command({ Bucket: B, Delimiter: '/', MaxKeys: 2, ContinuationToken: token }),
       );
-      seen.push(...(res.Contents?.map((o) => o.Key ?? '') ?? []), ...(res.CommonPrefixes?.map((p) => p.Prefix ?? '') ?? []));
+      seen.push(
+        ...(res.Contents?.map((o) => o.Key ?? '') ?? []),
+        ...(res.CommonPrefixes?.map((p) => p.Prefix ?? '') ?? []),
+      );
       assert.ok((res.KeyCount ?? 0) <= 2);
       token = res.NextContinuationToken;
       assert.equal(res.IsTruncated, token !== undefined);
@@ -65,8 +83,13 @@ describe('ListObjectsV2', () => {
   });
 
   it('starts after a key and returns the owner when asked', async () => {
-    const res = await s3.send(new ListObjectsV2Command({ Bucket: B, StartAfter: 'd/4.txt', FetchOwner: true }));
-    assert.deepEqual(res.Contents?.map((o) => o.Key), ['e.txt', 'f g/5.txt', 'z']);
+    const res = await s3.send(
+      new ListObjectsV2Command({ Bucket: B, StartAfter: 'd/4.txt', FetchOwner: true }),
+    );
+    assert.deepEqual(
+      res.Contents?.map((o) => o.Key),
+      ['e.txt', 'f g/5.txt', 'z'],
+    );
     assert.equal(res.StartAfter, 'd/4.txt');
     assert.match(res.Contents?.[0]?.Owner?.ID ?? '', /^[0-9a-f]{64}$/);
   });
@@ -88,7 +111,11 @@ describe('ListObjectsV2', () => {
   });
 
   it('rejects bad arguments with InvalidArgument', async () => {
-    await expectS3Error(s3.send(new ListObjectsV2Command({ Bucket: B, ContinuationToken: '!!not-a-token' })), 'InvalidArgument', 400);
+    await expectS3Error(
+      s3.send(new ListObjectsV2Command({ Bucket: B, ContinuationToken: '!!not-a-token' })),
+      'InvalidArgument',
+      400,
+    );
     for (const q of ['max-keys=-1', 'max-keys=abc', 'encoding-type=base64', 'continuation-token=']) {
       const raw = await signedFetch(server, 'GET', `/${B}?list-type=2&${q}`);
       assert.equal(raw.status, 400, q);
@@ -100,11 +127,17 @@ describe('ListObjectsV2', () => {
 describe('ListObjects (V1)', () => {
   it('pages with markers and reports NextMarker with a delimiter', async () => {
     const first = await s3.send(new ListObjectsCommand({ Bucket: B, MaxKeys: 3 }));
-    assert.deepEqual(first.Contents?.map((o) => o.Key), ['a.txt', 'b/1.txt', 'b/2.txt']);
+    assert.deepEqual(
+      first.Contents?.map((o) => o.Key),
+      ['a.txt', 'b/1.txt', 'b/2.txt'],
+    );
     assert.equal(first.IsTruncated, true);
     assert.ok(first.Contents?.[0]?.Owner?.ID); // V1 always lists the owner
     const second = await s3.send(new ListObjectsCommand({ Bucket: B, MaxKeys: 3, Marker: 'b/2.txt' }));
-    assert.deepEqual(second.Contents?.map((o) => o.Key), ['b/c/3.txt', 'd/4.txt', 'e.txt']);
+    assert.deepEqual(
+      second.Contents?.map((o) => o.Key),
+      ['b/c/3.txt', 'd/4.txt', 'e.txt'],
+    );
     const delimited = await s3.send(new ListObjectsCommand({ Bucket: B, Delimiter: '/', MaxKeys: 2 }));
     assert.equal(delimited.IsTruncated, true);
     assert.equal(delimited.NextMarker, 'b/');

@@ -116,7 +116,9 @@ describe('put, get, head, delete', () => {
 
   it('stores a stream body sent aws-chunked with a trailing CRC32', async () => {
     const body = Readable.from([Buffer.from('chunk one, '), Buffer.from('chunk two')]);
-    const put = await s3.send(new PutObjectCommand({ Bucket: B, Key: 'chunked', Body: body, ContentLength: 20 }));
+    const put = await s3.send(
+      new PutObjectCommand({ Bucket: B, Key: 'chunked', Body: body, ContentLength: 20 }),
+    );
     assert.equal(put.ChecksumCRC32, crc32b64('chunk one, chunk two'));
     const { res, body: text } = await get('chunked', { ChecksumMode: 'ENABLED' });
     assert.equal(text, 'chunk one, chunk two');
@@ -127,12 +129,16 @@ describe('put, get, head, delete', () => {
 describe('metadata and integrity errors', () => {
   it('refuses user metadata over 2 KB (MetadataTooLarge)', async () => {
     await expectS3Error(
-      s3.send(new PutObjectCommand({ Bucket: B, Key: 'fat', Body: 'x', Metadata: { big: 'v'.repeat(2100) } })),
+      s3.send(
+        new PutObjectCommand({ Bucket: B, Key: 'fat', Body: 'x', Metadata: { big: 'v'.repeat(2100) } }),
+      ),
       'MetadataTooLarge',
       400,
     );
     // Exactly at the limit is fine: name (3) + value (2045) = 2048 bytes.
-    await s3.send(new PutObjectCommand({ Bucket: B, Key: 'fat', Body: 'x', Metadata: { big: 'v'.repeat(2045) } }));
+    await s3.send(
+      new PutObjectCommand({ Bucket: B, Key: 'fat', Body: 'x', Metadata: { big: 'v'.repeat(2045) } }),
+    );
   });
 
   it('checks Content-MD5 (BadDigest, InvalidDigest) and stores nothing on a mismatch', async () => {
@@ -142,8 +148,14 @@ describe('metadata and integrity errors', () => {
       400,
     );
     await expectS3Error(s3.send(new GetObjectCommand({ Bucket: B, Key: 'md5' })), 'NoSuchKey');
-    await expectS3Error(s3.send(new PutObjectCommand({ Bucket: B, Key: 'md5', Body: 'payload', ContentMD5: 'bm90LW1kNQ==' })), 'InvalidDigest', 400);
-    await s3.send(new PutObjectCommand({ Bucket: B, Key: 'md5', Body: 'payload', ContentMD5: md5b64('payload') }));
+    await expectS3Error(
+      s3.send(new PutObjectCommand({ Bucket: B, Key: 'md5', Body: 'payload', ContentMD5: 'bm90LW1kNQ==' })),
+      'InvalidDigest',
+      400,
+    );
+    await s3.send(
+      new PutObjectCommand({ Bucket: B, Key: 'md5', Body: 'payload', ContentMD5: md5b64('payload') }),
+    );
   });
 
   it('checks x-amz-checksum-* headers and returns them with checksum mode', async () => {
@@ -153,11 +165,16 @@ describe('metadata and integrity errors', () => {
       400,
     );
     const sha = createHash('sha256').update('data').digest('base64');
-    const put = await s3.send(new PutObjectCommand({ Bucket: B, Key: 'sha', Body: 'data', ChecksumSHA256: sha }));
+    const put = await s3.send(
+      new PutObjectCommand({ Bucket: B, Key: 'sha', Body: 'data', ChecksumSHA256: sha }),
+    );
     assert.equal(put.ChecksumSHA256, sha);
     const head = await s3.send(new HeadObjectCommand({ Bucket: B, Key: 'sha', ChecksumMode: 'ENABLED' }));
     assert.equal(head.ChecksumSHA256, sha);
-    const bad = await signedFetch(server, 'PUT', `/${B}/crc`, { body: 'data', headers: { 'x-amz-checksum-crc32': 'not base64!' } });
+    const bad = await signedFetch(server, 'PUT', `/${B}/crc`, {
+      body: 'data',
+      headers: { 'x-amz-checksum-crc32': 'not base64!' },
+    });
     assert.equal(errorOf(bad.text).code, 'InvalidRequest');
     const two = await signedFetch(server, 'PUT', `/${B}/crc`, {
       body: 'data',
@@ -167,10 +184,16 @@ describe('metadata and integrity errors', () => {
   });
 
   it('refuses an unknown storage class and bad tags', async () => {
-    const sc = await signedFetch(server, 'PUT', `/${B}/sc`, { body: 'x', headers: { 'x-amz-storage-class': 'COLD' } });
+    const sc = await signedFetch(server, 'PUT', `/${B}/sc`, {
+      body: 'x',
+      headers: { 'x-amz-storage-class': 'COLD' },
+    });
     assert.equal(errorOf(sc.text).code, 'InvalidStorageClass');
     const tags = Array.from({ length: 11 }, (_, i) => `k${i}=v`).join('&');
-    const tagged = await signedFetch(server, 'PUT', `/${B}/tags`, { body: 'x', headers: { 'x-amz-tagging': tags } });
+    const tagged = await signedFetch(server, 'PUT', `/${B}/tags`, {
+      body: 'x',
+      headers: { 'x-amz-tagging': tags },
+    });
     assert.equal(errorOf(tagged.text).code, 'InvalidTag');
   });
 
@@ -185,7 +208,9 @@ describe('metadata and integrity errors', () => {
     });
     await new Promise<void>((resolve, reject) => {
       const sock = connect(server.port, '127.0.0.1', () => {
-        const head = Object.entries(signed.headers).map(([k, v]) => `${k}: ${v}\r\n`).join('');
+        const head = Object.entries(signed.headers)
+          .map(([k, v]) => `${k}: ${v}\r\n`)
+          .join('');
         sock.write(`PUT /${B}/truncated HTTP/1.1\r\n${head}\r\n`);
         sock.write(Buffer.alloc(5000, 1), () => setTimeout(() => sock.destroy(), 50));
       });
@@ -207,7 +232,11 @@ describe('metadata and integrity errors', () => {
     });
     const headers: Record<string, string> = { ...signed.headers };
     delete headers['host'];
-    const res = await fetch(new URL(`/${B}/sha-mismatch`, server.url), { method: 'PUT', headers, body: 'what was sent!!' });
+    const res = await fetch(new URL(`/${B}/sha-mismatch`, server.url), {
+      method: 'PUT',
+      headers,
+      body: 'what was sent!!',
+    });
     assert.equal(res.status, 400);
     assert.equal(errorOf(await res.text()).code, 'XAmzContentSHA256Mismatch');
     await expectS3Error(s3.send(new HeadObjectCommand({ Bucket: B, Key: 'sha-mismatch' })), 'NotFound');
@@ -215,7 +244,11 @@ describe('metadata and integrity errors', () => {
 
   it('fails If-None-Match: * when the key exists (conditional write)', async () => {
     await s3.send(new PutObjectCommand({ Bucket: B, Key: 'once', Body: '1', IfNoneMatch: '*' }));
-    await expectS3Error(s3.send(new PutObjectCommand({ Bucket: B, Key: 'once', Body: '2', IfNoneMatch: '*' })), 'PreconditionFailed', 412);
+    await expectS3Error(
+      s3.send(new PutObjectCommand({ Bucket: B, Key: 'once', Body: '2', IfNoneMatch: '*' })),
+      'PreconditionFailed',
+      412,
+    );
     assert.equal((await get('once')).body, '1');
   });
 });
@@ -241,10 +274,18 @@ describe('ranges', () => {
   }
 
   it('answers an unsatisfiable range with 416 InvalidRange', async () => {
-    await expectS3Error(s3.send(new GetObjectCommand({ Bucket: B, Key: 'digits', Range: 'bytes=10-' })), 'InvalidRange', 416);
+    await expectS3Error(
+      s3.send(new GetObjectCommand({ Bucket: B, Key: 'digits', Range: 'bytes=10-' })),
+      'InvalidRange',
+      416,
+    );
     const raw = await signedFetch(server, 'GET', `/${B}/digits`, { headers: { range: 'bytes=20-30' } });
     assert.match(raw.text, /<ActualObjectSize>10<\/ActualObjectSize>/);
-    await expectS3Error(s3.send(new GetObjectCommand({ Bucket: B, Key: 'empty', Range: 'bytes=0-' })), 'InvalidRange', 416);
+    await expectS3Error(
+      s3.send(new GetObjectCommand({ Bucket: B, Key: 'empty', Range: 'bytes=0-' })),
+      'InvalidRange',
+      416,
+    );
   });
 
   it('ignores ranges it does not serve (several ranges, nonsense) and sends the whole object', async () => {
@@ -267,7 +308,11 @@ describe('conditional reads and response overrides', () => {
 
   it('honours If-Match and If-None-Match', async () => {
     assert.equal((await get('cond', { IfMatch: etag })).body, 'conditional');
-    await expectS3Error(s3.send(new GetObjectCommand({ Bucket: B, Key: 'cond', IfMatch: '"0000"' })), 'PreconditionFailed', 412);
+    await expectS3Error(
+      s3.send(new GetObjectCommand({ Bucket: B, Key: 'cond', IfMatch: '"0000"' })),
+      'PreconditionFailed',
+      412,
+    );
     await expectStatus(s3.send(new GetObjectCommand({ Bucket: B, Key: 'cond', IfNoneMatch: etag })), 304);
     assert.equal((await get('cond', { IfNoneMatch: '"other"' })).body, 'conditional');
   });
@@ -275,12 +320,22 @@ describe('conditional reads and response overrides', () => {
   it('honours If-Modified-Since and If-Unmodified-Since, with S3 precedence', async () => {
     const later = new Date(modified.getTime() + 3600_000);
     const earlier = new Date(modified.getTime() - 3600_000);
-    await expectStatus(s3.send(new GetObjectCommand({ Bucket: B, Key: 'cond', IfModifiedSince: later })), 304);
+    await expectStatus(
+      s3.send(new GetObjectCommand({ Bucket: B, Key: 'cond', IfModifiedSince: later })),
+      304,
+    );
     assert.equal((await get('cond', { IfModifiedSince: earlier })).body, 'conditional');
-    await expectS3Error(s3.send(new GetObjectCommand({ Bucket: B, Key: 'cond', IfUnmodifiedSince: earlier })), 'PreconditionFailed', 412);
+    await expectS3Error(
+      s3.send(new GetObjectCommand({ Bucket: B, Key: 'cond', IfUnmodifiedSince: earlier })),
+      'PreconditionFailed',
+      412,
+    );
     // If-Match true wins over If-Unmodified-Since false; If-None-Match false wins over If-Modified-Since true.
     assert.equal((await get('cond', { IfMatch: etag, IfUnmodifiedSince: earlier })).body, 'conditional');
-    await expectStatus(s3.send(new GetObjectCommand({ Bucket: B, Key: 'cond', IfNoneMatch: etag, IfModifiedSince: earlier })), 304);
+    await expectStatus(
+      s3.send(new GetObjectCommand({ Bucket: B, Key: 'cond', IfNoneMatch: etag, IfModifiedSince: earlier })),
+      304,
+    );
     const raw = await signedFetch(server, 'GET', `/${B}/cond`, { headers: { 'if-none-match': etag } });
     assert.equal(raw.status, 304);
     assert.equal(raw.headers.get('etag'), etag);
@@ -298,19 +353,33 @@ describe('conditional reads and response overrides', () => {
   });
 
   it('refuses version ids on an unversioned bucket', async () => {
-    await expectS3Error(s3.send(new GetObjectCommand({ Bucket: B, Key: 'cond', VersionId: 'abc' })), 'InvalidArgument', 400);
+    await expectS3Error(
+      s3.send(new GetObjectCommand({ Bucket: B, Key: 'cond', VersionId: 'abc' })),
+      'InvalidArgument',
+      400,
+    );
     assert.equal((await get('cond', { VersionId: 'null' })).body, 'conditional');
   });
 });
 
 describe('copy', () => {
   before(async () => {
-    await s3.send(new PutObjectCommand({ Bucket: B, Key: 'src', Body: 'source body', ContentType: 'text/x-src', Metadata: { origin: 'src' } }));
+    await s3.send(
+      new PutObjectCommand({
+        Bucket: B,
+        Key: 'src',
+        Body: 'source body',
+        ContentType: 'text/x-src',
+        Metadata: { origin: 'src' },
+      }),
+    );
     await s3.send(new CreateBucketCommand({ Bucket: 'copy-target' }));
   });
 
   it('copies bytes and metadata (COPY directive), across buckets', async () => {
-    const copy = await s3.send(new CopyObjectCommand({ Bucket: 'copy-target', Key: 'dst', CopySource: `${B}/src` }));
+    const copy = await s3.send(
+      new CopyObjectCommand({ Bucket: 'copy-target', Key: 'dst', CopySource: `${B}/src` }),
+    );
     assert.equal(copy.CopyObjectResult?.ETag, `"${createHash('md5').update('source body').digest('hex')}"`);
     const res = await s3.send(new GetObjectCommand({ Bucket: 'copy-target', Key: 'dst' }));
     assert.equal(await res.Body?.transformToString(), 'source body');
@@ -319,41 +388,90 @@ describe('copy', () => {
   });
 
   it('replaces metadata with the REPLACE directive, also onto itself', async () => {
-    await s3.send(new CopyObjectCommand({ Bucket: B, Key: 'src2', CopySource: `${B}/src`, MetadataDirective: 'REPLACE', Metadata: { origin: 'new' }, ContentType: 'text/plain' }));
+    await s3.send(
+      new CopyObjectCommand({
+        Bucket: B,
+        Key: 'src2',
+        CopySource: `${B}/src`,
+        MetadataDirective: 'REPLACE',
+        Metadata: { origin: 'new' },
+        ContentType: 'text/plain',
+      }),
+    );
     const res = await s3.send(new HeadObjectCommand({ Bucket: B, Key: 'src2' }));
     assert.deepEqual(res.Metadata, { origin: 'new' });
     assert.equal(res.ContentType, 'text/plain');
-    await s3.send(new CopyObjectCommand({ Bucket: B, Key: 'src2', CopySource: `${B}/src2`, MetadataDirective: 'REPLACE', Metadata: { again: 'yes' } }));
+    await s3.send(
+      new CopyObjectCommand({
+        Bucket: B,
+        Key: 'src2',
+        CopySource: `${B}/src2`,
+        MetadataDirective: 'REPLACE',
+        Metadata: { again: 'yes' },
+      }),
+    );
     const self = await get('src2');
     assert.equal(self.body, 'source body');
     assert.deepEqual(self.res.Metadata, { again: 'yes' });
   });
 
   it('refuses copying an object onto itself without changes (InvalidRequest)', async () => {
-    await expectS3Error(s3.send(new CopyObjectCommand({ Bucket: B, Key: 'src', CopySource: `${B}/src` })), 'InvalidRequest', 400);
+    await expectS3Error(
+      s3.send(new CopyObjectCommand({ Bucket: B, Key: 'src', CopySource: `${B}/src` })),
+      'InvalidRequest',
+      400,
+    );
   });
 
   it('checks copy-source conditions and existence', async () => {
     await expectS3Error(
-      s3.send(new CopyObjectCommand({ Bucket: B, Key: 'c1', CopySource: `${B}/src`, CopySourceIfMatch: '"nope"' })),
+      s3.send(
+        new CopyObjectCommand({ Bucket: B, Key: 'c1', CopySource: `${B}/src`, CopySourceIfMatch: '"nope"' }),
+      ),
       'PreconditionFailed',
       412,
     );
-    await expectS3Error(s3.send(new CopyObjectCommand({ Bucket: B, Key: 'c1', CopySource: `${B}/absent` })), 'NoSuchKey', 404);
-    await expectS3Error(s3.send(new CopyObjectCommand({ Bucket: B, Key: 'c1', CopySource: `no-such-bucket-x/src` })), 'NoSuchBucket', 404);
-    const bad = await signedFetch(server, 'PUT', `/${B}/c1`, { headers: { 'x-amz-copy-source': 'justabucket' } });
+    await expectS3Error(
+      s3.send(new CopyObjectCommand({ Bucket: B, Key: 'c1', CopySource: `${B}/absent` })),
+      'NoSuchKey',
+      404,
+    );
+    await expectS3Error(
+      s3.send(new CopyObjectCommand({ Bucket: B, Key: 'c1', CopySource: `no-such-bucket-x/src` })),
+      'NoSuchBucket',
+      404,
+    );
+    const bad = await signedFetch(server, 'PUT', `/${B}/c1`, {
+      headers: { 'x-amz-copy-source': 'justabucket' },
+    });
     assert.equal(errorOf(bad.text).code, 'InvalidArgument');
   });
 
   it('copies keys that need URL encoding', async () => {
     await s3.send(new PutObjectCommand({ Bucket: B, Key: 'dir/with space+plus%.txt', Body: 'encoded' }));
-    await s3.send(new CopyObjectCommand({ Bucket: B, Key: 'copied', CopySource: encodeURIComponent(`${B}/dir/with space+plus%.txt`) }));
+    await s3.send(
+      new CopyObjectCommand({
+        Bucket: B,
+        Key: 'copied',
+        CopySource: encodeURIComponent(`${B}/dir/with space+plus%.txt`),
+      }),
+    );
     assert.equal((await get('copied')).body, 'encoded');
   });
 });
 
 describe('keys', () => {
-  for (const key of ['../../etc/passwd', 'a/../../b', 'ünïcödé/日本語.txt', 'spaces and+plus', 'percent%20literal', 'trailing/', '/leading', 'emoji-😀', 'x'.repeat(1024)]) {
+  for (const key of [
+    '../../etc/passwd',
+    'a/../../b',
+    'ünïcödé/日本語.txt',
+    'spaces and+plus',
+    'percent%20literal',
+    'trailing/',
+    '/leading',
+    'emoji-😀',
+    'x'.repeat(1024),
+  ]) {
     it(`stores ${JSON.stringify(key.length > 40 ? key.slice(0, 10) + '...' : key)} as just a key`, async () => {
       await s3.send(new PutObjectCommand({ Bucket: B, Key: key, Body: `body of ${key.length}` }));
       assert.equal((await get(key)).body, `body of ${key.length}`);
@@ -363,7 +481,11 @@ describe('keys', () => {
   }
 
   it('refuses keys over 1024 bytes (KeyTooLongError) and keys with NUL', async () => {
-    await expectS3Error(s3.send(new PutObjectCommand({ Bucket: B, Key: 'é'.repeat(513), Body: 'x' })), 'KeyTooLongError', 400);
+    await expectS3Error(
+      s3.send(new PutObjectCommand({ Bucket: B, Key: 'é'.repeat(513), Body: 'x' })),
+      'KeyTooLongError',
+      400,
+    );
     const nul = await signedFetch(server, 'PUT', `/${B}/a%00b`, { body: 'x' });
     assert.equal(nul.status, 400);
     assert.equal(errorOf(nul.text).code, 'InvalidArgument');

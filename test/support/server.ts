@@ -40,7 +40,10 @@ function envFor(options: StartOptions): Record<string, string> {
     PORTCULLIS_ACCOUNT_ID: TEST_ACCOUNT_ID,
     ...(options.generateCredentials
       ? {}
-      : { PORTCULLIS_ROOT_ACCESS_KEY_ID: TEST_ROOT_ACCESS_KEY_ID, PORTCULLIS_ROOT_SECRET_ACCESS_KEY: TEST_ROOT_SECRET_ACCESS_KEY }),
+      : {
+          PORTCULLIS_ROOT_ACCESS_KEY_ID: TEST_ROOT_ACCESS_KEY_ID,
+          PORTCULLIS_ROOT_SECRET_ACCESS_KEY: TEST_ROOT_SECRET_ACCESS_KEY,
+        }),
     ...options.env,
   };
 }
@@ -95,10 +98,20 @@ export interface ChildServer extends Omit<TestServer, 'server'> {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
+/**
+ * How to run the CLI: bin/portcullis.js (the compiled build, what users run) when the tests
+ * themselves are compiled; the TypeScript entry through tsx when they run from source, so a
+ * stale or missing build cannot mislead them.
+ */
+function cliEntry(): string[] {
+  if (import.meta.url.endsWith('.ts')) return ['--import', 'tsx', join(repoRoot, 'src/cli/main.ts')];
+  return [join(repoRoot, 'bin/portcullis.js')];
+}
+
 /** Runs `node bin/portcullis.js serve --port 0` and waits for its "listening on" line. */
 export async function startChildServer(options: StartOptions = {}): Promise<ChildServer> {
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'portcullis-child-')));
-  const child = spawn(process.execPath, [join(repoRoot, 'bin/portcullis.js'), 'serve', '--port', '0', '--data', dataDir], {
+  const child = spawn(process.execPath, [...cliEntry(), 'serve', '--port', '0', '--data', dataDir], {
     env: { ...process.env, PORTCULLIS_LOG_LEVEL: 'warn', ...envFor(options) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
