@@ -37,6 +37,13 @@ export const OPERATION_ACTIONS: Readonly<Record<S3Operation, { action: string; s
   CompleteMultipartUpload: { action: 's3:PutObject', scope: 'object' },
   AbortMultipartUpload: { action: 's3:AbortMultipartUpload', scope: 'object' },
   ListParts: { action: 's3:ListMultipartUploadParts', scope: 'object' },
+  GetBucketAcl: { action: 's3:GetBucketAcl', scope: 'bucket' },
+  GetObjectAcl: { action: 's3:GetObjectAcl', scope: 'object' },
+  GetBucketVersioning: { action: 's3:GetBucketVersioning', scope: 'bucket' },
+  ListObjectVersions: { action: 's3:ListBucketVersions', scope: 'bucket' },
+  GetObjectTagging: { action: 's3:GetObjectTagging', scope: 'object' },
+  PutObjectTagging: { action: 's3:PutObjectTagging', scope: 'object' },
+  DeleteObjectTagging: { action: 's3:DeleteObjectTagging', scope: 'object' },
 };
 
 /** The bucket policy operations the owner account's root user can always perform (lock-out protection). */
@@ -124,6 +131,12 @@ function operationContext(call: S3Call): Record<string, ContextValue | undefined
   switch (call.route.operation) {
     case 'ListObjects':
     case 'ListObjectsV2':
+      return {
+        's3:prefix': q.get('prefix') ?? undefined,
+        's3:delimiter': q.get('delimiter') ?? undefined,
+        's3:max-keys': q.get('max-keys') ?? undefined,
+      };
+    case 'ListObjectVersions':
       return {
         's3:prefix': q.get('prefix') ?? undefined,
         's3:delimiter': q.get('delimiter') ?? undefined,

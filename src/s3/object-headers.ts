@@ -5,6 +5,7 @@ import type { HeaderMap } from '../server/reply.js';
 import type { ObjectRecord, StringMap } from '../store/metadata.js';
 import type { S3Call } from './context.js';
 import { httpDate } from './operation.js';
+import { validateTags } from './tagging.js';
 
 /** S3 measures user metadata as the UTF-8 bytes of every name and value: at most 2 KB. */
 export const MAX_USER_METADATA_BYTES = 2048;
@@ -94,21 +95,9 @@ export function objectHeadersOf(call: S3Call): ObjectHeaders {
   };
 }
 
-/** The x-amz-tagging header: URL-encoded `k=v&k2=v2`, at most 10 tags, keys ≤ 128, values ≤ 256. */
+/** The x-amz-tagging header: URL-encoded `k=v&k2=v2`, within S3's tag limits. */
 export function parseTagging(header: string): StringMap {
-  const tags: Record<string, string> = {};
-  let count = 0;
-  for (const [k, v] of new URLSearchParams(header)) {
-    if (k === '' || k.length > 128)
-      throw new S3Error('InvalidTag', 'The TagKey you have provided is invalid');
-    if (v.length > 256) throw new S3Error('InvalidTag', 'The TagValue you have provided is invalid');
-    if (Object.hasOwn(tags, k))
-      throw new S3Error('InvalidTag', 'Cannot provide multiple Tags with the same key');
-    tags[k] = v;
-    count++;
-  }
-  if (count > 10) throw new S3Error('InvalidTag', 'Object tags cannot be greater than 10');
-  return tags;
+  return validateTags([...new URLSearchParams(header)]);
 }
 
 /** The response headers describing an object (GetObject/HeadObject), before any response-* override. */

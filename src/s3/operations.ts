@@ -1,4 +1,5 @@
 // Operation name → handler: the one table dispatch consults.
+import { GetBucketAcl, GetObjectAcl } from './acl.js';
 import { DeleteBucketPolicy, GetBucketPolicy, PutBucketPolicy } from './bucket-policy.js';
 import { CreateBucket, DeleteBucket, GetBucketLocation, HeadBucket, ListBuckets } from './buckets.js';
 import { DeleteObjects } from './delete-objects.js';
@@ -15,6 +16,8 @@ import {
 import { CopyObject, DeleteObject, GetObject, HeadObject, PutObject } from './objects.js';
 import type { OperationSpec } from './operation.js';
 import type { S3Operation } from './routes.js';
+import { DeleteObjectTagging, GetObjectTagging, PutObjectTagging } from './tagging.js';
+import { GetBucketVersioning, ListObjectVersions } from './versioning.js';
 
 export const OPERATIONS: Readonly<Record<S3Operation, OperationSpec>> = {
   ListBuckets,
@@ -40,4 +43,11 @@ export const OPERATIONS: Readonly<Record<S3Operation, OperationSpec>> = {
   CompleteMultipartUpload,
   AbortMultipartUpload,
   ListParts,
+  GetBucketAcl,
+  GetObjectAcl,
+  GetBucketVersioning,
+  ListObjectVersions,
+  GetObjectTagging,
+  PutObjectTagging,
+  DeleteObjectTagging,
 };

@@ -26,7 +26,14 @@ export type S3Operation =
   | 'UploadPartCopy'
   | 'CompleteMultipartUpload'
   | 'AbortMultipartUpload'
-  | 'ListParts';
+  | 'ListParts'
+  | 'GetBucketAcl'
+  | 'GetObjectAcl'
+  | 'GetBucketVersioning'
+  | 'ListObjectVersions'
+  | 'GetObjectTagging'
+  | 'PutObjectTagging'
+  | 'DeleteObjectTagging';
 
 export interface S3Route {
   readonly operation: S3Operation;
@@ -204,6 +211,9 @@ function operationFor(
         if (has('location')) return 'GetBucketLocation';
         if (has('policy')) return 'GetBucketPolicy';
         if (has('uploads')) return 'ListMultipartUploads';
+        if (has('acl')) return 'GetBucketAcl';
+        if (has('versioning')) return 'GetBucketVersioning';
+        if (has('versions')) return 'ListObjectVersions';
         throwIf(unsupported());
         return query.get('list-type') === '2' ? 'ListObjectsV2' : 'ListObjects';
       case 'HEAD':
@@ -234,6 +244,8 @@ function operationFor(
   switch (method) {
     case 'GET':
       if (has('uploadId')) return 'ListParts';
+      if (has('acl')) return 'GetObjectAcl';
+      if (has('tagging')) return 'GetObjectTagging';
       throwIf(unsupported());
       return 'GetObject';
     case 'HEAD':
@@ -247,6 +259,7 @@ function operationFor(
           throw new S3Error('InvalidRequest', 'Upload part needs both uploadId and partNumber.');
         return copySource ? 'UploadPartCopy' : 'UploadPart';
       }
+      if (has('tagging')) return 'PutObjectTagging';
       throwIf(unsupported());
       return copySource ? 'CopyObject' : 'PutObject';
     case 'POST':
@@ -255,6 +268,7 @@ function operationFor(
       throw unsupported() ?? methodNotAllowed(method, 'OBJECT');
     case 'DELETE':
       if (has('uploadId')) return 'AbortMultipartUpload';
+      if (has('tagging')) return 'DeleteObjectTagging';
       throwIf(unsupported());
       return 'DeleteObject';
     default:

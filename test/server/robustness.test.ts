@@ -59,7 +59,7 @@ describe('unsupported requests', () => {
   for (const [method, path] of [
     ['GET', '/robust?lifecycle'],
     ['PUT', '/robust?versioning'],
-    ['GET', '/robust/k?tagging'],
+    ['GET', '/robust/k?retention'],
     ['PUT', '/robust/k?acl'],
     ['POST', '/robust/k?restore'],
     ['GET', '/robust?inventory'],
