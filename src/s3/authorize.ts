@@ -163,8 +163,12 @@ export function authzRequest(call: S3Call, target: AuthzTarget): AuthzRequest {
   const base = baseContext(call);
   let context: Map<string, ContextValue> = base;
   if (target.context !== undefined) {
-    context = new Map(base);
-    for (const [k, v] of Object.entries(target.context)) if (v !== undefined) context.set(k.toLowerCase(), v);
+    // Copy the shared base only when the operation adds keys of its own.
+    for (const [k, v] of Object.entries(target.context)) {
+      if (v === undefined) continue;
+      if (context === base) context = new Map(base);
+      context.set(k.toLowerCase(), v);
+    }
   }
   return {
     principal: call.caller.principal,
