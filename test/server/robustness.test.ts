@@ -98,7 +98,9 @@ describe('hostile input', () => {
   });
 
   it('refuses an unauthorized upload before its body is sent (no 100 Continue)', async () => {
-    const out = await raw(`PUT /robust/big HTTP/1.1\r\nHost: x\r\nContent-Length: 104857600\r\nExpect: 100-continue\r\n\r\n`);
+    const out = await raw(
+      `PUT /robust/big HTTP/1.1\r\nHost: x\r\nContent-Length: 104857600\r\nExpect: 100-continue\r\n\r\n`,
+    );
     assert.match(out, /^HTTP\/1.1 403/);
     assert.doesNotMatch(out, /100 Continue/);
     assert.match(out, /connection: close/i);
