@@ -53,6 +53,8 @@ export async function loadCopySource(call: S3Call): Promise<CopySource> {
   const { metadata, policies } = call.services;
   const bucket = await metadata.getBucket(name);
   if (bucket === null) throw new S3Error('NoSuchBucket', undefined, { BucketName: name });
+  const expectedOwner = call.ctx.header('x-amz-source-expected-bucket-owner');
+  if (expectedOwner !== undefined && expectedOwner !== bucket.owner) throw new S3Error('AccessDenied');
   authorize(call, {
     action: 's3:GetObject',
     resource: objectArn(name, key),

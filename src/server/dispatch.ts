@@ -46,6 +46,9 @@ async function handle(services: S3Services, req: IncomingMessage, res: ServerRes
     if (route.bucket !== undefined && route.operation !== 'CreateBucket') {
       bucket = await services.metadata.getBucket(route.bucket);
       if (bucket === null) throw new S3Error('NoSuchBucket', undefined, { BucketName: route.bucket });
+      // A caller that names the owner it expects is refused when the bucket belongs to another.
+      const expectedOwner = ctx.header('x-amz-expected-bucket-owner');
+      if (expectedOwner !== undefined && expectedOwner !== bucket.owner) throw new S3Error('AccessDenied');
       bucketPolicy = await services.policies.get(bucket.name);
     }
     const call: S3Call = { ctx, route, caller, services, bucket: bucket ?? undefined, bucketPolicy, body };

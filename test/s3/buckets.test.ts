@@ -12,7 +12,7 @@ import {
   type BucketLocationConstraint,
 } from '@aws-sdk/client-s3';
 import { startTestServer, type TestServer } from '../support/server.js';
-import { errorOf, expectS3Error, httpRequest, signedFetch } from './helpers.js';
+import { errorOf, expectS3Error, expectStatus, httpRequest, signedFetch } from './helpers.js';
 
 let server: TestServer;
 let s3: S3Client;
@@ -173,5 +173,19 @@ describe('bucket lifecycle', () => {
       credentials: { accessKeyId: server.accessKeyId, secretAccessKey: 'y'.repeat(40) },
     });
     await expectS3Error(wrongSecret.send(new ListBucketsCommand({})), 'SignatureDoesNotMatch', 403);
+  });
+
+  it('honours x-amz-expected-bucket-owner', async () => {
+    await s3.send(new CreateBucketCommand({ Bucket: 'owned' }));
+    await s3.send(new HeadBucketCommand({ Bucket: 'owned', ExpectedBucketOwner: '111122223333' }));
+    await expectS3Error(
+      s3.send(new HeadBucketCommand({ Bucket: 'owned', ExpectedBucketOwner: '999999999999' })),
+      'Forbidden',
+      403,
+    );
+    const res = await signedFetch(server, 'GET', '/owned', {
+      headers: { 'x-amz-expected-bucket-owner': '999999999999' },
+    });
+    assert.equal(errorOf(res.text).code, 'AccessDenied');
   });
 });
