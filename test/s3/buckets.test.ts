@@ -178,9 +178,9 @@ describe('bucket lifecycle', () => {
   it('honours x-amz-expected-bucket-owner', async () => {
     await s3.send(new CreateBucketCommand({ Bucket: 'owned' }));
     await s3.send(new HeadBucketCommand({ Bucket: 'owned', ExpectedBucketOwner: '111122223333' }));
-    await expectS3Error(
+    // HEAD answers carry no body, so the SDK only sees the status.
+    await expectStatus(
       s3.send(new HeadBucketCommand({ Bucket: 'owned', ExpectedBucketOwner: '999999999999' })),
-      'Forbidden',
       403,
     );
     const res = await signedFetch(server, 'GET', '/owned', {
