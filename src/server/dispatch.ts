@@ -9,15 +9,29 @@ import type { S3Call, S3Services } from '../s3/context.js';
 import { OPERATIONS } from '../s3/operations.js';
 import { route as routeS3, type S3Route } from '../s3/routes.js';
 import { authenticate } from './authenticate.js';
+import { PROTOCOL_FRONTS, type ProtocolFront } from './fronts.js';
 import { S3Error, toS3Error } from './errors.js';
 import { sendError, sendReply } from './reply.js';
 import { HttpRequestContext } from './request-context.js';
 
 export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => void;
 
-export function createDispatcher(services: S3Services): RequestHandler {
+export function createDispatcher(
+  services: S3Services,
+  fronts: readonly ProtocolFront[] = PROTOCOL_FRONTS,
+): RequestHandler {
   return (req, res) => {
-    void handle(services, req, res);
+    const front = fronts.find((f) => f.claims(req));
+    if (front === undefined) {
+      void handle(services, req, res);
+      return;
+    }
+    // A front answers its own errors; this only keeps a bug in one from taking the server down.
+    front.handle(services, req, res).catch((err: unknown) => {
+      services.log.error({ err, front: front.name, method: req.method, url: req.url }, 'internal error');
+      if (res.headersSent) res.destroy();
+      else res.writeHead(500).end();
+    });
   };
 }
 

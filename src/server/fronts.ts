@@ -1,0 +1,17 @@
+// Other protocols served on the same port as S3 (CONTRACTS.md "The server"): the IAM and STS
+// Query APIs, the OSS dialect, Alibaba STS. Each claims the requests it recognises by their
+// shape (signature scheme, credential scope, parameters); whatever no front claims is S3.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { S3Services } from '../s3/context.js';
+
+export interface ProtocolFront {
+  /** For logs: `iam`, `sts`, `oss`... */
+  readonly name: string;
+  /** Decides from the request line and headers only (the body is still unread). */
+  claims(req: IncomingMessage): boolean;
+  /** Answers the request completely, errors included, in its own protocol's format. */
+  handle(services: S3Services, req: IncomingMessage, res: ServerResponse): Promise<void>;
+}
+
+/** Registered fronts, asked in order. Add one line per protocol. */
+export const PROTOCOL_FRONTS: readonly ProtocolFront[] = [];
