@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
+import fc from 'fast-check';
 import {
   CHECK_IDS,
   CHECKS,
@@ -585,5 +586,84 @@ describe('lint positions and output', () => {
     for (const f of lint(doc(allow('s3:GetObject', B)))) {
       assert.deepEqual(Object.keys(f).sort(), ['check', 'column', 'line', 'message', 'path', 'severity']);
     }
+  });
+});
+
+describe('lint robustness', () => {
+  it('never throws, and every finding is registered, placed and sorted (random documents)', () => {
+    const atoms = [
+      '*',
+      'Allow',
+      'allow ',
+      'Deny',
+      's3:GetObject',
+      'Oss: GetObject',
+      O,
+      B,
+      '${aws:username}',
+      '10.0.0.0/8',
+      '',
+      5,
+      true,
+      null,
+    ];
+    const value = fc.letrec((tie) => ({
+      any: fc.oneof(
+        { depthSize: 'small' },
+        fc.constantFrom(...atoms),
+        fc.string(),
+        tie('list'),
+        tie('object'),
+      ),
+      list: fc.array(tie('any'), { maxLength: 4 }),
+      object: fc.dictionary(
+        fc.oneof(
+          fc.constantFrom(
+            'Version',
+            'Statement',
+            'Effect',
+            'Action',
+            'NotAction',
+            'Resource',
+            'Principal',
+            'NotPrincipal',
+            'Condition',
+            'StringLike',
+            'Null',
+            'aws:SourceIp',
+            'Sid',
+            'AWS',
+          ),
+          fc.string(),
+        ),
+        tie('any'),
+        { maxKeys: 5 },
+      ),
+    })).any;
+    const types = fc.constantFrom(
+      undefined,
+      'identity',
+      'resource',
+      'trust',
+      'session',
+      'scp',
+      'rcp',
+      'boundary',
+    );
+    fc.assert(
+      fc.property(value, fc.constantFrom<'aws' | 'ram'>('aws', 'ram'), types, (v, dialect, type) => {
+        const findings = lintPolicy(
+          JSON.stringify({ Version: V, Statement: v }, null, 2),
+          type ? { dialect, type } : { dialect },
+        );
+        findings.forEach((f, i) => {
+          assert.ok(CHECK_IDS.includes(f.check));
+          assert.ok(f.line >= 1 && f.column >= 1);
+          const prev = findings[i - 1];
+          if (prev) assert.ok(prev.line < f.line || (prev.line === f.line && prev.column <= f.column));
+        });
+      }),
+      { numRuns: 2000 },
+    );
   });
 });

@@ -275,7 +275,7 @@ function checkValues(ctx: LintContext, st: StatementView, c: ConditionView): voi
           ctx.report(
             'condition-ip-private',
             v.path,
-            `${q(v.value)} is a private range, but ${c.key} holds the public address the request came from; requests through a VPC endpoint carry aws:VpcSourceIp (with aws:SourceVpc/aws:SourceVpce) instead`,
+            `${q(v.value)} is a private range, but ${c.key} holds the public address the request came from; ${lowerKey === 'acs:sourceip' ? 'requests from a VPC carry acs:SourceVpcIp (with acs:SourceVpc) instead' : 'requests through a VPC endpoint carry aws:VpcSourceIp (with aws:SourceVpc/aws:SourceVpce) instead'}`,
           );
         }
         break;
