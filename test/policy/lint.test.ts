@@ -12,6 +12,7 @@ import {
   type Finding,
   type LintOptions,
 } from '../../src/policy/lint/lint.js';
+import { parsePolicy } from '../../src/policy/parse.js';
 import { repoPath } from '../support/repo-root.js';
 
 type Doc = string | Record<string, unknown>;
@@ -590,7 +591,7 @@ describe('lint positions and output', () => {
 });
 
 describe('lint robustness', () => {
-  it('never throws, and every finding is registered, placed and sorted (random documents)', () => {
+  it('never throws; errors exactly when the parser rejects; findings registered, placed, sorted', () => {
     const atoms = [
       '*',
       'Allow',
@@ -652,9 +653,13 @@ describe('lint robustness', () => {
     );
     fc.assert(
       fc.property(value, fc.constantFrom<'aws' | 'ram'>('aws', 'ram'), types, (v, dialect, type) => {
-        const findings = lintPolicy(
-          JSON.stringify({ Version: V, Statement: v }, null, 2),
-          type ? { dialect, type } : { dialect },
+        const options = type ? { dialect, type } : { dialect };
+        const text = JSON.stringify({ Version: V, Statement: v }, null, 2);
+        const findings = lintPolicy(text, options);
+        // The API contract: a document is rejected exactly when the linter reports an error.
+        assert.equal(
+          findings.some((f) => f.severity === 'error'),
+          !parsePolicy(text, options).ok,
         );
         findings.forEach((f, i) => {
           assert.ok(CHECK_IDS.includes(f.check));
