@@ -1,5 +1,6 @@
 // `portcullis` command line: one sub-command per file in this folder.
 import { Command } from 'commander';
+import { registerLint } from './lint.js';
 import { registerServe } from './serve.js';
 import { registerSimulate } from './simulate.js';
 
@@ -9,5 +10,6 @@ program
   .description('S3/OSS-compatible object store with an access plane that explains itself');
 registerServe(program);
 registerSimulate(program);
+registerLint(program);
 
 await program.parseAsync(process.argv);
