@@ -1,11 +1,17 @@
 // One call for the server: the metadata store (embedded SQLite in <data>/metadata.db, or
 // PostgreSQL), the blob store under <data>, and the start-up sweep of crash leftovers.
 import { join } from 'node:path';
+import type { IamStore } from '../identity/iam-store.js';
+import type { SecretBox } from '../identity/secrets.js';
 import type { SweepResult } from './blobs.js';
 import { FsBlobStore } from './fs-blobs.js';
 import type { MetadataStore } from './metadata.js';
-import { openPostgresMetadataStore } from './postgres/open.js';
-import { openSqliteMetadataStore } from './sqlite/open.js';
+import { openPostgresDatabase } from './postgres/open.js';
+import { postgresTraits } from './postgres/traits.js';
+import { SqlIamStore } from './sql/iam-sql-store.js';
+import { SqlMetadataStore } from './sql/sql-metadata-store.js';
+import { openSqliteDatabase } from './sqlite/open.js';
+import { sqliteTraits } from './sqlite/traits.js';
 
 export interface OpenStoresOptions {
   readonly dataDir: string;
@@ -27,17 +33,24 @@ export interface Stores {
   readonly blobs: FsBlobStore;
   /** What the start-up sweep removed, or null when skipped. */
   readonly sweep: SweepResult | null;
+  /**
+   * The IAM store on the same database (one SQLite connection: two would block each other's
+   * writes). `secrets` seals secret access keys at rest (SecretBox.forAccessKeys(masterKey)).
+   */
+  iamStore(secrets: SecretBox): IamStore;
   close(): Promise<void>;
 }
 
 export async function openStores(options: OpenStoresOptions): Promise<Stores> {
   const blobs = await FsBlobStore.open(options.dataDir);
-  const metadata = options.postgresUrl
-    ? await openPostgresMetadataStore({ connectionString: options.postgresUrl })
-    : await openSqliteMetadataStore({
+  const traits = options.postgresUrl ? postgresTraits : sqliteTraits;
+  const db = options.postgresUrl
+    ? await openPostgresDatabase({ connectionString: options.postgresUrl })
+    : await openSqliteDatabase({
         path: join(options.dataDir, 'metadata.db'),
         synchronous: options.synchronous,
       });
+  const metadata = new SqlMetadataStore(db, traits);
   let sweep: SweepResult | null = null;
   try {
     if (!options.skipSweep) {
@@ -48,5 +61,12 @@ export async function openStores(options: OpenStoresOptions): Promise<Stores> {
     await metadata.close();
     throw e;
   }
-  return { metadata, blobs, sweep, close: () => metadata.close() };
+  return {
+    metadata,
+    blobs,
+    sweep,
+    // The metadata store owns the database: closing it closes the IAM store's connection too.
+    iamStore: (secrets) => new SqlIamStore(db, traits, { secrets }),
+    close: () => metadata.close(),
+  };
 }

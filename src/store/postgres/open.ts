@@ -19,6 +19,11 @@ export interface PostgresMetadataStoreOptions {
 export async function openPostgresMetadataStore(
   options: PostgresMetadataStoreOptions,
 ): Promise<SqlMetadataStore> {
+  return new SqlMetadataStore(await openPostgresDatabase(options), postgresTraits);
+}
+
+/** The migrated database, for stores that share its pool (metadata and IAM). */
+export async function openPostgresDatabase(options: PostgresMetadataStoreOptions): Promise<Kysely<StoreDatabase>> {
   const pool =
     options.pool ??
     new pg.Pool({ connectionString: options.connectionString, max: options.maxConnections ?? 10 });
@@ -34,5 +39,5 @@ export async function openPostgresMetadataStore(
     await db.destroy();
     throw e;
   }
-  return new SqlMetadataStore(db, postgresTraits);
+  return db;
 }

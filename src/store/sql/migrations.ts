@@ -5,6 +5,7 @@
 // SQLite's BINARY on a UTF-8 database, PostgreSQL's "C" on a UTF8 database.
 import { Kysely, Migrator, sql, type Migration, type RawBuilder } from 'kysely';
 import type { SqlDialectName } from './dialect.js';
+import { iamMigrations } from './iam-migrations.js';
 import type { StoreDatabase } from './schema.js';
 
 const MIGRATION_TABLE = 'portcullis_store_migration';
@@ -111,7 +112,8 @@ function storeMigrations(dialect: SqlDialectName): Record<string, Migration> {
 
 /** Brings the store's tables up to date; throws if a migration fails. */
 export async function migrateStore(db: Kysely<StoreDatabase>, dialect: SqlDialectName): Promise<void> {
-  const migrations = storeMigrations(dialect);
+  // The IAM tables (iam-migrations.ts) share this database, this migration table and its lock.
+  const migrations = { ...storeMigrations(dialect), ...iamMigrations(dialect) };
   const migrator = new Migrator({
     db,
     provider: { getMigrations: async () => migrations },

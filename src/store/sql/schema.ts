@@ -1,6 +1,7 @@
 // Row types of the store's tables, as Kysely sees them. Times are epoch milliseconds;
 // string maps are JSON text (the same in SQLite and PostgreSQL, so queries are shared).
 import type { ColumnType } from 'kysely';
+import type { IamDatabase } from './iam-schema.js';
 
 /** 64-bit integers: better-sqlite3 yields numbers, pg yields strings for int8. */
 export type Int64 = ColumnType<number | string | bigint, number, number>;
@@ -64,7 +65,8 @@ export interface MultipartPartsTable {
   last_modified: Int64;
 }
 
-export interface StoreDatabase {
+/** The metadata tables, and the IAM tables of iam-schema.ts (one database, one migration list). */
+export interface StoreDatabase extends IamDatabase {
   buckets: BucketsTable;
   bucket_configs: BucketConfigsTable;
   objects: ObjectsTable;

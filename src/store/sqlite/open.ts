@@ -38,6 +38,11 @@ class StoreSqliteDialect extends SqliteDialect {
 export async function openSqliteMetadataStore(
   options: SqliteMetadataStoreOptions,
 ): Promise<SqlMetadataStore> {
+  return new SqlMetadataStore(await openSqliteDatabase(options), sqliteTraits);
+}
+
+/** The migrated database, for stores that share its one connection (metadata and IAM). */
+export async function openSqliteDatabase(options: SqliteMetadataStoreOptions): Promise<Kysely<StoreDatabase>> {
   const raw = new Database(options.path);
   try {
     raw.pragma('journal_mode = WAL');
@@ -62,5 +67,5 @@ export async function openSqliteMetadataStore(
     await db.destroy();
     throw e;
   }
-  return new SqlMetadataStore(db, sqliteTraits);
+  return db;
 }
