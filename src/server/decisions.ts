@@ -9,6 +9,15 @@ export interface DecisionRecord {
   readonly request: AuthzRequest;
   readonly policies: PolicySet;
   readonly decision: Decision;
+  /** How the caller signed in, for the explain endpoint (absent for anonymous callers). */
+  readonly caller?: CallerDetails;
+}
+
+/** What `explain` shows about the credentials used, beyond the principal. */
+export interface CallerDetails {
+  readonly accessKeyId?: string;
+  /** The role session name (or federated user name) of temporary credentials. */
+  readonly sessionName?: string;
 }
 
 export interface RequestDecisions {

@@ -3,6 +3,7 @@
 // shape (signature scheme, credential scope, parameters); whatever no front claims is S3.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { S3Services } from '../s3/context.js';
+import { explainFront } from './admin/explain.js';
 
 export interface ProtocolFront {
   /** For logs: `iam`, `sts`, `oss`... */
@@ -14,4 +15,4 @@ export interface ProtocolFront {
 }
 
 /** Registered fronts, asked in order. Add one line per protocol. */
-export const PROTOCOL_FRONTS: readonly ProtocolFront[] = [];
+export const PROTOCOL_FRONTS: readonly ProtocolFront[] = [explainFront];
