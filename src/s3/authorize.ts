@@ -180,7 +180,8 @@ export function authzRequest(call: S3Call, target: AuthzTarget): AuthzRequest {
 }
 
 /** Decides a target and records the decision under the request id. */
-export function check(call: S3Call, target: AuthzTarget): { request: AuthzRequest; decision: Decision } {
+export function check(call: S3Call, s3Target: AuthzTarget): { request: AuthzRequest; decision: Decision } {
+  const target = call.dialect?.target(s3Target) ?? s3Target;
   const request = authzRequest(call, target);
   const p = call.caller.principal;
   let resource = target.policy;
@@ -193,7 +194,7 @@ export function check(call: S3Call, target: AuthzTarget): { request: AuthzReques
   const decision = decide(request, policies);
   call.services.decisions.record(
     call.ctx.requestId,
-    call.route.operation,
+    call.dialect?.operation ?? call.route.operation,
     { request, policies, decision },
     call.ctx.startedAt,
   );
@@ -207,7 +208,9 @@ export function authorize(call: S3Call, target: AuthzTarget): void {
 }
 
 export function accessDenied(request: AuthzRequest, decision: Decision): S3Error {
-  return new S3Error('AccessDenied', deniedMessage('aws', request, decision) ?? 'Access Denied');
+  // OSS actions are denied in OSS's words (the OSS dialect runs these handlers too).
+  const dialect = request.action.toLowerCase().startsWith('oss:') ? 'ram' : 'aws';
+  return new S3Error('AccessDenied', deniedMessage(dialect, request, decision) ?? 'Access Denied');
 }
 
 /** The target of the operation itself (its own bucket or object, under the bucket's policy). */

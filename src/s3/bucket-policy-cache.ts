@@ -46,7 +46,8 @@ function compileStored(bucket: string, text: string): CompiledPolicy {
   const result = compilePolicyText(
     text,
     { id: bucketPolicyId(bucket), type: 'resource' },
-    { dialect: 'aws' },
+    // OSS stores RAM (`Version "1"`) bucket policies through the same config slot.
+    { dialect: 'auto' },
   );
   // Stored policies were validated on the way in; failing now means the engine grew stricter.
   if (!result.ok)

@@ -8,6 +8,7 @@ import type { DecisionLog } from '../server/decisions.js';
 import type { HttpRequestContext } from '../server/request-context.js';
 import type { BlobStore } from '../store/blobs.js';
 import type { BucketRecord, MetadataStore } from '../store/metadata.js';
+import type { AuthzTarget } from './authorize.js';
 import type { BucketPolicyCache } from './bucket-policy-cache.js';
 import type { S3Route } from './routes.js';
 
@@ -40,6 +41,18 @@ export interface S3Call {
   /** The bucket's compiled policy (null when it has none or there is no bucket). */
   readonly bucketPolicy: CompiledPolicy | null;
   readonly body: RequestBody;
+  /** Set when another dialect (OSS) runs these handlers over the same stores. */
+  readonly dialect?: CallDialect;
+}
+
+export interface CallDialect {
+  /** The operation as that dialect names it (what the decision log records). */
+  readonly operation: string;
+  /**
+   * Rewrites every target a handler authorizes (a copy source, a missing key's list permission)
+   * into that dialect's action, resource and condition keys before the decision.
+   */
+  target(target: AuthzTarget): AuthzTarget;
 }
 
 /** The bucket of a bucket-level operation (dispatch guarantees it for those operations). */
