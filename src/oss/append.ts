@@ -21,7 +21,10 @@ export const AppendObject: OssOperationSpec = {
     const key = ossKeyOf(call);
     const raw = call.oss.query.get('position') ?? '';
     if (!/^\d{1,15}$/.test(raw))
-      throw new S3Error('InvalidArgument', 'Position is not valid.', { ArgumentName: 'position', ArgumentValue: raw });
+      throw new S3Error('InvalidArgument', 'Position is not valid.', {
+        ArgumentName: 'position',
+        ArgumentValue: raw,
+      });
     const position = Number(raw);
     const { metadata, blobs } = call.services;
     const existing = await metadata.findObject(bucket.name, key);
@@ -49,11 +52,12 @@ export const AppendObject: OssOperationSpec = {
     // OSS's ETag for appendable objects is not an MD5 of the content; a digest of the CRC and
     // length changes with every append, which is what clients rely on.
     const etag = `"${createHash('md5').update(`${crc.toString()}:${size}`).digest('hex')}"`;
-    let previous: string | null = null;
+    let previous: string | null;
     try {
       // Another append may have won the race since the position was checked.
       const now = await metadata.findObject(bucket.name, key);
-      if ((now?.size ?? 0) !== length || now?.blobId !== existing?.blobId) throw positionMismatch(now?.size ?? 0);
+      if ((now?.size ?? 0) !== length || now?.blobId !== existing?.blobId)
+        throw positionMismatch(now?.size ?? 0);
       ({ previousBlobId: previous } = await metadata.putObject({
         bucket: bucket.name,
         key,
@@ -89,5 +93,10 @@ export const AppendObject: OssOperationSpec = {
 
 function positionMismatch(length: number): S3Error {
   // OSS tells the client where to append next, in the error response too.
-  return ossError('PositionNotEqualToLength', undefined, {}, { 'x-oss-next-append-position': String(length) });
+  return ossError(
+    'PositionNotEqualToLength',
+    undefined,
+    {},
+    { 'x-oss-next-append-position': String(length) },
+  );
 }

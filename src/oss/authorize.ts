@@ -52,6 +52,9 @@ const FROM_S3: Readonly<Record<string, string>> = {
   's3:listbucket': 'oss:ListObjects',
   's3:abortmultipartupload': 'oss:AbortMultipartUpload',
   's3:listmultipartuploadparts': 'oss:ListParts',
+  's3:listallmybuckets': 'oss:ListBuckets',
+  's3:createbucket': 'oss:PutBucket',
+  's3:listbucketmultipartuploads': 'oss:ListMultipartUploads',
 };
 
 export function ossResource(owner: string, bucket: string, key?: string): string {
@@ -59,16 +62,19 @@ export function ossResource(owner: string, bucket: string, key?: string): string
 }
 
 /** OSS's condition keys for this request (added to the aws: ones the shared code sets). */
-function ossContext(call: S3Call, oss: OssCall['oss']): Record<string, ContextValue | undefined> {
+function ossContext(
+  call: S3Call,
+  listing: boolean,
+  query: URLSearchParams,
+): Record<string, ContextValue | undefined> {
   const now = call.ctx.startedAt.toISOString().replace(/\.\d{3}Z$/, 'Z');
-  const listing = oss.operation === 'GetBucket' || oss.operation === 'ListObjectsV2';
   return {
     'acs:SourceIp': call.ctx.sourceIp || undefined,
     'acs:SecureTransport': call.ctx.secure ? 'true' : 'false',
     'acs:CurrentTime': now,
     'acs:UserAgent': call.ctx.header('user-agent'),
-    'oss:Prefix': listing ? (oss.query.get('prefix') ?? '') : undefined,
-    'oss:Delimiter': listing ? (oss.query.get('delimiter') ?? undefined) : undefined,
+    'oss:Prefix': listing ? (query.get('prefix') ?? '') : undefined,
+    'oss:Delimiter': listing ? (query.get('delimiter') ?? undefined) : undefined,
   };
 }
 
@@ -77,10 +83,22 @@ function ossContext(call: S3Call, oss: OssCall['oss']): Record<string, ContextVa
  * OSS's condition keys added.
  */
 export function ossDialect(call: S3Call, oss: OssCall['oss']): CallDialect {
-  return { operation: oss.operation, target: (t) => ossTarget_(call, oss, t) };
+  const listing = oss.operation === 'GetBucket' || oss.operation === 'ListObjectsV2';
+  return { operation: oss.operation, target: (t) => inRamTerms(t, ossContext(call, listing, oss.query)) };
 }
 
-function ossTarget_(call: S3Call, oss: OssCall['oss'], t: AuthzTarget): AuthzTarget {
+/**
+ * An S3 request on a bucket whose policy is a RAM document (`Version "1"`, written through OSS):
+ * the policy speaks oss: actions and acs: resources, so the request is decided in those terms —
+ * an anonymous plain GET is served when the policy lets everyone oss:GetObject, as OSS would.
+ */
+export function ramPolicyDialect(call: S3Call): CallDialect {
+  const op = call.route.operation;
+  const listing = op === 'ListObjects' || op === 'ListObjectsV2';
+  return { operation: op, target: (t) => inRamTerms(t, ossContext(call, listing, call.route.query)) };
+}
+
+function inRamTerms(t: AuthzTarget, context: Record<string, ContextValue | undefined>): AuthzTarget {
   {
     let action = t.action;
     let resource = t.resource;
@@ -89,7 +107,7 @@ function ossTarget_(call: S3Call, oss: OssCall['oss'], t: AuthzTarget): AuthzTar
       const arn = 'arn:aws:s3:::';
       if (resource.startsWith(arn)) resource = `acs:oss:*:${t.owner}:${resource.slice(arn.length)}`;
     }
-    return { ...t, action, resource, context: { ...ossContext(call, oss), ...t.context } };
+    return { ...t, action, resource, context: { ...context, ...t.context } };
   }
 }
 

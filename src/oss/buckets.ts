@@ -34,7 +34,8 @@ export const ListBuckets: OssOperationSpec = {
     const prefix = q.get('prefix') ?? '';
     const marker = q.get('marker') ?? '';
     const rawMax = q.get('max-keys');
-    const max = rawMax !== null && /^\d{1,4}$/.test(rawMax) ? Math.min(Math.max(Number(rawMax), 1), 1000) : 1000;
+    const max =
+      rawMax !== null && /^\d{1,4}$/.test(rawMax) ? Math.min(Math.max(Number(rawMax), 1), 1000) : 1000;
     const all = (await call.services.metadata.listBuckets({ owner: account })).filter(
       (b) => b.name.startsWith(prefix) && b.name > marker,
     );
@@ -76,11 +77,19 @@ export const PutBucket: OssOperationSpec = {
     if (body.length > 0) {
       const root = parseXmlBody(body, 'CreateBucketConfiguration');
       const storage = childText(root, 'StorageClass');
-      if (storage !== undefined && !['standard', 'ia', 'archive', 'coldarchive'].includes(storage.toLowerCase()))
+      if (
+        storage !== undefined &&
+        !['standard', 'ia', 'archive', 'coldarchive'].includes(storage.toLowerCase())
+      )
         throw new S3Error('InvalidArgument', 'Invalid storage class', { ArgumentName: 'StorageClass' });
     }
     const { metadata, config } = call.services;
-    await metadata.createBucket({ name, owner: call.caller.principal.account, region: config.region, createdAt: new Date() });
+    await metadata.createBucket({
+      name,
+      owner: call.caller.principal.account,
+      region: config.region,
+      createdAt: new Date(),
+    });
     if (acl !== undefined) await metadata.putBucketConfig(name, 'acl', acl);
     return emptyReply(200, { location: `/${name}` });
   },
@@ -155,7 +164,9 @@ export const PutBucketAcl: OssOperationSpec = {
   async handle(call) {
     const acl = bucketAclHeader(call);
     if (acl === undefined)
-      throw new S3Error('InvalidArgument', 'no such bucket access control exists', { ArgumentName: 'x-oss-acl' });
+      throw new S3Error('InvalidArgument', 'no such bucket access control exists', {
+        ArgumentName: 'x-oss-acl',
+      });
     await call.services.metadata.putBucketConfig(bucketOf(call).name, 'acl', acl);
     return emptyReply(200);
   },

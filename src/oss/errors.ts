@@ -11,7 +11,10 @@ export const OSS_ONLY_ERRORS = {
   PositionNotEqualToLength: { status: 409, message: 'Position is not equal to file length' },
   ObjectNotAppendable: { status: 409, message: 'The object is not appendable' },
   InvalidObjectName: { status: 400, message: 'The specified object is not valid.' },
-  FileAlreadyExists: { status: 409, message: 'The object you specified already exists and can not be overwritten.' },
+  FileAlreadyExists: {
+    status: 409,
+    message: 'The object you specified already exists and can not be overwritten.',
+  },
   NoSuchBucketPolicy: { status: 404, message: 'The bucket policy does not exist.' },
   InvalidPolicyDocument: { status: 400, message: 'Invalid Policy Document' },
 } as const;
@@ -80,8 +83,10 @@ const OSS_MESSAGES: Readonly<Record<string, string>> = {
   NoSuchBucket: 'The specified bucket does not exist.',
   NoSuchKey: 'The specified key does not exist.',
   BucketNotEmpty: 'The bucket you tried to delete is not empty.',
-  BucketAlreadyExists: 'The requested bucket name is not available. The bucket namespace is shared by all users of the system. Please select a different name and try again.',
-  NoSuchUpload: 'The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.',
+  BucketAlreadyExists:
+    'The requested bucket name is not available. The bucket namespace is shared by all users of the system. Please select a different name and try again.',
+  NoSuchUpload:
+    'The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.',
   InvalidAccessKeyId: 'The OSS Access Key Id you provided does not exist in our records.',
 };
 

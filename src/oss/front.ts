@@ -18,7 +18,12 @@ import { restateRequestHeaders } from './headers.js';
 import { OSS_OPERATIONS } from './operations.js';
 import { routeOss, type OssOperation, type OssRoute } from './routes.js';
 
-const OSS_QUERY_MARKERS = ['OSSAccessKeyId', 'x-oss-signature-version', 'x-oss-credential', 'x-oss-signature'];
+const OSS_QUERY_MARKERS = [
+  'OSSAccessKeyId',
+  'x-oss-signature-version',
+  'x-oss-credential',
+  'x-oss-signature',
+];
 
 /** Whether a request is OSS's, from its request line and headers. */
 export function isOssRequest(req: IncomingMessage): boolean {
@@ -81,7 +86,12 @@ async function handleOss(services: S3Services, req: IncomingMessage, res: Server
   const host = req.headers.host ?? '';
   let route: OssRoute | undefined;
   try {
-    route = routeOss(method, req.url ?? '/', req.headers.host, req.headers['x-oss-copy-source'] !== undefined);
+    route = routeOss(
+      method,
+      req.url ?? '/',
+      req.headers.host,
+      req.headers['x-oss-copy-source'] !== undefined,
+    );
     const { caller, body } = await authenticate(ctx, {
       identities: services.identities,
       region: services.config.region,
@@ -103,7 +113,16 @@ async function handleOss(services: S3Services, req: IncomingMessage, res: Server
       query: route.query,
       virtualHosted: route.virtualHosted,
     };
-    const base = { ctx, route: s3Route, caller, services, bucket: bucket ?? undefined, bucketPolicy, body, oss: route };
+    const base = {
+      ctx,
+      route: s3Route,
+      caller,
+      services,
+      bucket: bucket ?? undefined,
+      bucketPolicy,
+      body,
+      oss: route,
+    };
     const call: OssCall = { ...base, dialect: ossDialect(base, route) };
     const spec = OSS_OPERATIONS[route.operation];
     if (spec.authorization !== 'self') authorizeOss(call, ossTarget(call));
@@ -114,7 +133,8 @@ async function handleOss(services: S3Services, req: IncomingMessage, res: Server
       key: route?.key,
       uploadId: route?.query.get('uploadId') ?? undefined,
     });
-    if (internal) services.log.error({ err: e, requestId: ctx.requestId, method, url: req.url }, 'internal error');
+    if (internal)
+      services.log.error({ err: e, requestId: ctx.requestId, method, url: req.url }, 'internal error');
     sendOssError(res, method, req.complete, error, ctx.requestId, host);
   }
 }

@@ -26,7 +26,9 @@ import { CRC_HEADER, refuseOverwrite, TYPE_HEADER } from './objects.js';
 export const MIN_OSS_PART_BYTES = 100 * 1024;
 const COMPLETE_BODY_LIMIT = 4 * 1024 * 1024;
 
-function shared(spec: { handle(call: OssCall): Promise<import('../server/reply.js').Reply> }): OssOperationSpec {
+function shared(spec: {
+  handle(call: OssCall): Promise<import('../server/reply.js').Reply>;
+}): OssOperationSpec {
   return { handle: async (call) => restateReply(await spec.handle(call)) };
 }
 
@@ -77,7 +79,11 @@ export const CompleteMultipartUpload: OssOperationSpec = {
       const part = stored.get(want.partNumber);
       // OSS ETags are uppercase, the store's lowercase: compare without case.
       if (part === undefined || bareEtag(part.etag).toLowerCase() !== bareEtag(want.etag).toLowerCase())
-        throw new S3Error('InvalidPart', undefined, { UploadId: uploadId, PartNumber: want.partNumber, ETag: want.etag });
+        throw new S3Error('InvalidPart', undefined, {
+          UploadId: uploadId,
+          PartNumber: want.partNumber,
+          ETag: want.etag,
+        });
       if (i < requested.length - 1 && part.size < MIN_OSS_PART_BYTES)
         throw new S3Error('EntityTooSmall', undefined, {
           ProposedSize: part.size,
@@ -92,7 +98,8 @@ export const CompleteMultipartUpload: OssOperationSpec = {
     const joined = await blobs.concat(chosen.map((p) => p.blobId));
     // The CRC is read back from the joined blob (a CRC-combine of the parts would avoid the read).
     const crc = new Crc64();
-    if (joined.size > 0) for await (const chunk of await blobs.read(joined.blobId)) crc.update(chunk as Buffer);
+    if (joined.size > 0)
+      for await (const chunk of await blobs.read(joined.blobId)) crc.update(chunk as Buffer);
     let result;
     try {
       result = await metadata.completeMultipartUpload({

@@ -18,7 +18,9 @@ export const CRC_HEADER = 'x-oss-hash-crc64ecma';
 export const TYPE_HEADER = 'x-oss-object-type';
 
 /** OSS's object type: Normal, Appendable or Multipart (objects written through S3 have none stored). */
-export function objectType(obj: Pick<ObjectRecord, 'partsCount'> & { systemMetadata?: ObjectRecord['systemMetadata'] }): string {
+export function objectType(
+  obj: Pick<ObjectRecord, 'partsCount'> & { systemMetadata?: ObjectRecord['systemMetadata'] },
+): string {
   return obj.systemMetadata?.[TYPE_HEADER] ?? (obj.partsCount !== null ? 'Multipart' : 'Normal');
 }
 
@@ -36,7 +38,10 @@ export const PutObject: OssOperationSpec = {
     const meta = objectHeadersOf(call);
     await refuseOverwrite(call);
     const crc = new Crc64();
-    const stored = await storeBody({ ...call, body: { ...call.body, stream: tapCrc(call.body.stream, crc) } });
+    const stored = await storeBody({
+      ...call,
+      body: { ...call.body, stream: tapCrc(call.body.stream, crc) },
+    });
     let previous: string | null;
     try {
       ({ previousBlobId: previous } = await call.services.metadata.putObject({

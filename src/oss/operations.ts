@@ -41,11 +41,36 @@ function shared(
   return { authorization, handle: async (call) => restateReply(await spec.handle(call)) };
 }
 
+/**
+ * GetBucket (ListObjects V1): OSS sends NextMarker whenever the list is truncated, S3 only with a
+ * delimiter; without one it is the last key listed (the S3 handler already resumes after it).
+ */
+const GetBucket: OssOperationSpec = {
+  async handle(call) {
+    const reply = restateReply(await ListObjects.handle(call));
+    const xml = reply.body;
+    if (
+      typeof xml !== 'string' ||
+      !xml.includes('<IsTruncated>true</IsTruncated>') ||
+      xml.includes('<NextMarker>')
+    )
+      return reply;
+    const keys = [...xml.matchAll(/<Key>([^<]*)<\/Key>/g)];
+    const last = keys[keys.length - 1]?.[1];
+    if (last === undefined) return reply;
+    const body = xml.replace(
+      '<IsTruncated>true</IsTruncated>',
+      `<IsTruncated>true</IsTruncated><NextMarker>${last}</NextMarker>`,
+    );
+    return { ...reply, body };
+  },
+};
+
 export const OSS_OPERATIONS: OssOperationTable = {
   ListBuckets,
   PutBucket,
   DeleteBucket: DeleteBucketOss,
-  GetBucket: shared(ListObjects),
+  GetBucket,
   ListObjectsV2: shared(ListObjectsV2),
   GetBucketInfo,
   GetBucketLocation,

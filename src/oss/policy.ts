@@ -26,11 +26,19 @@ export const PutBucketPolicy: OssOperationSpec = {
   async handle(call) {
     const bucket = bucketOf(call);
     const body = await readAll(call.body.stream, MAX_OSS_POLICY_BYTES, () =>
-      ossError('InvalidPolicyDocument', `Policy exceeds the maximum allowed size of ${MAX_OSS_POLICY_BYTES} bytes.`),
+      ossError(
+        'InvalidPolicyDocument',
+        `Policy exceeds the maximum allowed size of ${MAX_OSS_POLICY_BYTES} bytes.`,
+      ),
     );
     const text = body.toString('utf8');
-    const compiled = compilePolicyText(text, { id: bucketPolicyId(bucket.name), type: 'resource' }, { dialect: 'ram' });
-    if (!compiled.ok) throw ossError('InvalidPolicyDocument', compiled.problems[0]?.message ?? 'Invalid Policy Document');
+    const compiled = compilePolicyText(
+      text,
+      { id: bucketPolicyId(bucket.name), type: 'resource' },
+      { dialect: 'ram' },
+    );
+    if (!compiled.ok)
+      throw ossError('InvalidPolicyDocument', compiled.problems[0]?.message ?? 'Invalid Policy Document');
     const outside = resourceOutsideBucket(compiled.policy.document, bucket.name);
     if (outside !== undefined)
       throw ossError('InvalidPolicyDocument', `The resource ${outside} is not in bucket ${bucket.name}.`);

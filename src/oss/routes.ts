@@ -104,7 +104,11 @@ export function routeOss(method: string, url: string, host: string | undefined, 
   // virtual-hosted key that itself starts with `<bucket>/` is the one case this misreads.)
   if (hostBucket !== undefined) {
     const first = path.slice(1).split('/', 1)[0] ?? '';
-    if (first !== '' && decode(first) === hostBucket && (path.length === first.length + 1 || path[first.length + 1] === '/'))
+    if (
+      first !== '' &&
+      decode(first) === hostBucket &&
+      (path.length === first.length + 1 || path[first.length + 1] === '/')
+    )
       hostBucket = undefined;
   }
   if (hostBucket !== undefined) {

@@ -4,6 +4,7 @@
 // Every step is a module of its own; this file only strings them together and turns whatever
 // goes wrong into the right S3 error. A client mistake is never a 500.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ramPolicyDialect } from '../oss/authorize.js';
 import { authorize, operationTarget } from '../s3/authorize.js';
 import type { S3Call, S3Services } from '../s3/context.js';
 import { OPERATIONS } from '../s3/operations.js';
@@ -65,7 +66,10 @@ async function handle(services: S3Services, req: IncomingMessage, res: ServerRes
       if (expectedOwner !== undefined && expectedOwner !== bucket.owner) throw new S3Error('AccessDenied');
       bucketPolicy = await services.policies.get(bucket.name);
     }
-    const call: S3Call = { ctx, route, caller, services, bucket: bucket ?? undefined, bucketPolicy, body };
+    const base: S3Call = { ctx, route, caller, services, bucket: bucket ?? undefined, bucketPolicy, body };
+    // A RAM bucket policy (set through OSS) decides in oss:/acs: terms whichever dialect asks.
+    const call: S3Call =
+      bucketPolicy?.document.version === '1' ? { ...base, dialect: ramPolicyDialect(base) } : base;
     if (spec.authorization !== 'self') authorize(call, operationTarget(call, bucketPolicy));
 
     const reply = await spec.handle(call);

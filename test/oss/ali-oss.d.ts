@@ -40,7 +40,9 @@ declare module 'ali-oss' {
     useBucket(name: string): this;
     putBucket(name: string, options?: { acl?: string }): Promise<{ bucket: string | null; res: Res }>;
     deleteBucket(name: string): Promise<{ res: Res }>;
-    listBuckets(query?: Record<string, string | number>): Promise<{ buckets: { name: string; region: string }[] | null; res: Res }>;
+    listBuckets(
+      query?: Record<string, string | number>,
+    ): Promise<{ buckets: { name: string; region: string }[] | null; res: Res }>;
     getBucketInfo(name: string): Promise<{ bucket: { Name: string; Location: string }; res: Res }>;
     getBucketLocation(name: string): Promise<{ location: string; res: Res }>;
     getBucketACL(name: string): Promise<{ acl: string; res: Res }>;
@@ -48,22 +50,53 @@ declare module 'ali-oss' {
     putBucketPolicy(name: string, policy: object): Promise<{ status: number; res: Res }>;
     getBucketPolicy(name: string): Promise<{ policy: object | null; status: number; res: Res }>;
     deleteBucketPolicy(name: string): Promise<{ status: number; res: Res }>;
-    put(name: string, file: Buffer, options?: { headers?: Record<string, string>; meta?: Record<string, string>; mime?: string }): Promise<{ name: string; res: Res }>;
+    put(
+      name: string,
+      file: Buffer,
+      options?: { headers?: Record<string, string>; meta?: Record<string, string>; mime?: string },
+    ): Promise<{ name: string; res: Res }>;
     get(name: string, options?: { headers?: Record<string, string> }): Promise<{ content: Buffer; res: Res }>;
     head(name: string): Promise<{ meta: Record<string, string> | null; res: Res; status: number }>;
     getObjectMeta(name: string): Promise<{ status: number; res: Res }>;
     delete(name: string): Promise<{ res: Res }>;
-    deleteMulti(names: string[], options?: { quiet?: boolean }): Promise<{ deleted: ({ Key: string } | string)[]; res: Res }>;
-    copy(name: string, source: string, options?: { meta?: Record<string, string> }): Promise<{ data: { etag: string; lastModified: string }; res: Res }>;
-    append(name: string, file: Buffer, options?: { position?: string | number }): Promise<{ nextAppendPosition: string; res: Res }>;
+    deleteMulti(
+      names: string[],
+      options?: { quiet?: boolean },
+    ): Promise<{ deleted: ({ Key: string } | string)[]; res: Res }>;
+    copy(
+      name: string,
+      source: string,
+      options?: { meta?: Record<string, string> },
+    ): Promise<{ data: { etag: string; lastModified: string }; res: Res }>;
+    append(
+      name: string,
+      file: Buffer,
+      options?: { position?: string | number },
+    ): Promise<{ nextAppendPosition: string; res: Res }>;
     list(query: Record<string, string | number> | null, options?: object): Promise<ListResult>;
     listV2(query: Record<string, string | number>, options?: object): Promise<ListResult>;
-    multipartUpload(name: string, file: Buffer | string, options?: { partSize?: number; parallel?: number }): Promise<{ name: string; etag: string; res: Res }>;
+    multipartUpload(
+      name: string,
+      file: Buffer | string,
+      options?: { partSize?: number; parallel?: number },
+    ): Promise<{ name: string; etag: string; res: Res }>;
     initMultipartUpload(name: string): Promise<{ uploadId: string; res: Res }>;
-    listParts(name: string, uploadId: string): Promise<{ parts: { PartNumber: string; ETag: string; Size: string }[]; res: Res }>;
-    listUploads(query: Record<string, string | number>): Promise<{ uploads: { name: string; uploadId: string }[]; res: Res }>;
+    listParts(
+      name: string,
+      uploadId: string,
+    ): Promise<{ parts: { PartNumber: string; ETag: string; Size: string }[]; res: Res }>;
+    listUploads(
+      query: Record<string, string | number>,
+    ): Promise<{ uploads: { name: string; uploadId: string }[]; res: Res }>;
     abortMultipartUpload(name: string, uploadId: string): Promise<{ res: Res }>;
-    uploadPart(name: string, uploadId: string, partNo: number, file: string, start: number, end: number): Promise<{ etag: string; res: Res }>;
+    uploadPart(
+      name: string,
+      uploadId: string,
+      partNo: number,
+      file: string,
+      start: number,
+      end: number,
+    ): Promise<{ etag: string; res: Res }>;
     putACL(name: string, acl: string): Promise<{ res: Res }>;
     getACL(name: string): Promise<{ acl: string; res: Res }>;
     signatureUrl(name: string, options?: { expires?: number; method?: string }): string;

@@ -4,10 +4,10 @@ import type { TestServer } from '../support/server.js';
 
 export function ossClient(
   server: TestServer,
-  options: { bucket?: string; v4?: boolean; secret?: string } = {},
+  options: { bucket?: string; v4?: boolean; secret?: string; endpoint?: string } = {},
 ): OSS {
   return new OSS({
-    endpoint: server.url,
+    endpoint: options.endpoint ?? server.url,
     accessKeyId: server.accessKeyId,
     accessKeySecret: options.secret ?? server.secretAccessKey,
     region: 'oss-cn-hangzhou',
@@ -22,7 +22,9 @@ export function ossClient(
 }
 
 /** The error an async call rejects with (fails when it resolves). */
-export async function rejection(p: Promise<unknown>): Promise<{ code?: string; status?: number; message: string; ecCode?: string }> {
+export async function rejection(
+  p: Promise<unknown>,
+): Promise<{ code?: string; status?: number; message: string; ecCode?: string }> {
   try {
     await p;
   } catch (e) {

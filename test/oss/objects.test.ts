@@ -3,7 +3,6 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
-import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { ossClient, rejection } from './helpers.js';
 
@@ -94,7 +93,10 @@ for (const v4 of [false, true]) {
       const v2 = await client.listV2({ prefix: 'l/', 'max-keys': 3 });
       assert.equal(v2.objects.length, 3);
       assert.equal(v2.isTruncated, true);
-      const v2rest = await client.listV2({ prefix: 'l/', 'continuation-token': v2.nextContinuationToken ?? '' });
+      const v2rest = await client.listV2({
+        prefix: 'l/',
+        'continuation-token': v2.nextContinuationToken ?? '',
+      });
       assert.deepEqual(
         v2rest.objects.map((o) => o.name),
         ['l/c/2', 'l/d'],
@@ -114,7 +116,9 @@ for (const v4 of [false, true]) {
 
       const first = await client.append('log.txt', Buffer.from('123'));
       assert.equal(first.nextAppendPosition, '3');
-      const second = await client.append('log.txt', Buffer.from('456789'), { position: first.nextAppendPosition });
+      const second = await client.append('log.txt', Buffer.from('456789'), {
+        position: first.nextAppendPosition,
+      });
       assert.equal(second.nextAppendPosition, '9');
       // CRC-64/ECMA of "123456789", continued across the two appends.
       assert.equal(second.res.headers['x-oss-hash-crc64ecma'], '11051210869376104954');
