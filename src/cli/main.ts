@@ -1,5 +1,6 @@
 // `portcullis` command line: one sub-command per file in this folder.
 import { Command } from 'commander';
+import { registerExplain } from './explain.js';
 import { registerLint } from './lint.js';
 import { registerServe } from './serve.js';
 import { registerSimulate } from './simulate.js';
@@ -11,5 +12,6 @@ program
 registerServe(program);
 registerSimulate(program);
 registerLint(program);
+registerExplain(program);
 
 await program.parseAsync(process.argv);

@@ -195,7 +195,12 @@ export function check(call: S3Call, s3Target: AuthzTarget): { request: AuthzRequ
   call.services.decisions.record(
     call.ctx.requestId,
     call.dialect?.operation ?? call.route.operation,
-    { request, policies, decision },
+    {
+      request,
+      policies,
+      decision,
+      ...(call.caller.identity ? { caller: { accessKeyId: call.caller.identity.accessKeyId } } : {}),
+    },
     call.ctx.startedAt,
   );
   return { request, decision };

@@ -170,7 +170,8 @@ describe('explain endpoint', () => {
     assert.equal(json.statement, 'NoAliceReads');
     assert.equal(json.userId, 'AIDAALICE');
     assert.equal(json.context['aws:username'], 'alice');
-    assert.ok('accessKeyId' in json && 'sessionName' in json);
+    assert.equal(json.accessKeyId, 'AKIAALICE000000001', 'the key alice signed with');
+    assert.equal(json.sessionName, null);
     const bucket = json.policies.find((p) => p.type === 'resource');
     assert.equal(bucket?.outcome, 'Deny');
     assert.equal(bucket?.decidingStatement, 'NoAliceReads');
