@@ -29,6 +29,7 @@ import {
   checkPath,
   checkTags,
   entityExists,
+  isIamError,
   mergeTags,
   nameKey,
   noSuchAccessKey,
@@ -248,7 +249,14 @@ export class SqlIamStore implements IamStore {
 
   /** The policy row an ARN names (name without regard to case, path exactly), or null. */
   private async findPolicyRow(q: Db, arn: string): Promise<PolicyRow | null> {
-    const parsed = parsePolicyArn(arn);
+    let parsed;
+    try {
+      parsed = parsePolicyArn(arn);
+    } catch (e) {
+      // AWS managed policy ARNs are well-formed but name nothing here; malformed ARNs stay errors.
+      if (isIamError(e, 'NoSuchEntity')) return null;
+      throw e;
+    }
     const row = await q
       .selectFrom('iam_policies')
       .selectAll()
