@@ -1,0 +1,214 @@
+// The AWS Query protocol front (IAM and STS) on the S3 port. It claims `POST /` and `GET /?Action=`
+// requests whose SigV4 credential scope names `iam` or `sts`, and unsigned ones that carry Query
+// parameters (so they get a Query error, not an S3 one); reads the form body, authenticates it
+// with src/auth, looks the Action up in the registry and answers in the Query XML format.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import {
+  fail,
+  invalidToken,
+  verifyRequest,
+  type CredentialLookup,
+  type HeaderValue,
+} from '../../auth/index.js';
+import { ANONYMOUS, type ResolvedIdentity } from '../../identity/resolver.js';
+import type { S3Services } from '../../s3/context.js';
+import type { Caller } from '../../server/caller.js';
+import type { ProtocolFront } from '../../server/fronts.js';
+import { HttpRequestContext } from '../../server/request-context.js';
+import type { QueryCall, QueryServices } from './call.js';
+import { fromAuthError, QueryError, toQueryError } from './errors.js';
+import { QueryParams } from './params.js';
+import { findAction, serviceForVersion, serviceVersion, type QueryServiceName } from './registry.js';
+import { errorXml, resultXml } from './xml.js';
+
+/** Largest form body accepted: IAM policy documents are at most 10 KiB, URL-encoded up to 3x. */
+export const MAX_QUERY_BODY = 256 * 1024;
+
+const QUERY_SERVICES: ReadonlySet<string> = new Set(['iam', 'sts']);
+const QUERY_VERSIONS: ReadonlySet<string> = new Set(['2010-05-08', '2011-06-15']);
+const SCOPE = /Credential=[^/,\s]+\/\d{8}\/[^/,\s]+\/([^/,\s]+)\/aws4_request/;
+
+function splitUrl(url: string): { path: string; query: string } {
+  const q = url.indexOf('?');
+  return q < 0 ? { path: url, query: '' } : { path: url.slice(0, q), query: url.slice(q + 1) };
+}
+
+/** The SigV4 credential scope service (header or presigned), or undefined when unsigned. */
+function scopeService(req: IncomingMessage, query: URLSearchParams): string | undefined {
+  const auth = req.headers.authorization;
+  if (auth !== undefined) return SCOPE.exec(auth)?.[1] ?? '';
+  const credential = query.get('X-Amz-Credential');
+  if (credential !== null) return credential.split('/')[3] ?? '';
+  return undefined;
+}
+
+function isQueryRequest(req: IncomingMessage): boolean {
+  const method = req.method ?? 'GET';
+  if (method !== 'POST' && method !== 'GET') return false;
+  const { path, query: raw } = splitUrl(req.url ?? '/');
+  if (path !== '/') return false;
+  const query = new URLSearchParams(raw);
+  const service = scopeService(req, query);
+  if (service !== undefined) return QUERY_SERVICES.has(service);
+  if (query.has('Action')) return QUERY_VERSIONS.has(query.get('Version') ?? '');
+  // An unsigned form POST to `/`: S3 has no such request, so it is a Query call whose Action and
+  // Version are in the (still unread) body. Fronts that share this shape (Alibaba STS RPC) must
+  // be registered before this one.
+  const type = req.headers['content-type'] ?? '';
+  return method === 'POST' && type.toLowerCase().startsWith('application/x-www-form-urlencoded');
+}
+
+async function readBody(req: IncomingMessage): Promise<Buffer> {
+  const declared = Number(req.headers['content-length'] ?? NaN);
+  if (Number.isFinite(declared) && declared > MAX_QUERY_BODY) throw tooLarge();
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    const buf = chunk as Buffer;
+    size += buf.byteLength;
+    if (size > MAX_QUERY_BODY) throw tooLarge();
+    chunks.push(buf);
+  }
+  return Buffer.concat(chunks, size);
+}
+
+function tooLarge(): QueryError {
+  return new QueryError(
+    'RequestEntityTooLarge',
+    `Request body must be at most ${MAX_QUERY_BODY} bytes.`,
+    413,
+  );
+}
+
+function headersOf(req: IncomingMessage): Record<string, HeaderValue> {
+  const out: Record<string, HeaderValue> = {};
+  const raw = req.rawHeaders;
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name = (raw[i] as string).toLowerCase();
+    const value = raw[i + 1] as string;
+    const prev = out[name];
+    out[name] = prev === undefined ? value : typeof prev === 'string' ? [prev, value] : [...prev, value];
+  }
+  return out;
+}
+
+/** The resolver, asked with the session token (temporary keys need it; the IAM resolver takes it). */
+type TokenAwareLookup = (accessKeyId: string, sessionToken?: string) => Promise<ResolvedIdentity | undefined>;
+
+function lookupFrom(services: S3Services): CredentialLookup<ResolvedIdentity> {
+  const resolve: TokenAwareLookup = (id, token) =>
+    (services.identities.resolveAccessKey as TokenAwareLookup).call(services.identities, id, token);
+  return async (accessKeyId, context) => {
+    const identity = await resolve(accessKeyId, context.securityToken);
+    if (identity === undefined) return undefined;
+    // Temporary credentials only work with their session token, and long-term ones without one.
+    if ((identity.sessionToken ?? '') !== (context.securityToken ?? '')) {
+      return fail(invalidToken('query'), context.scheme, accessKeyId);
+    }
+    return identity;
+  };
+}
+
+async function handleQuery(services: S3Services, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const ctx = new HttpRequestContext(req, res);
+  // Query clients read the request id from the body; the S3 host id means nothing to them.
+  res.removeHeader('x-amz-id-2');
+  res.setHeader('x-amzn-RequestId', ctx.requestId);
+  const { path, query: rawQuery } = splitUrl(req.url ?? '/');
+  const urlParams = new URLSearchParams(rawQuery);
+  // Until the credential scope or Version says otherwise, errors speak IAM.
+  let service: QueryServiceName = scopeService(req, urlParams) === 'sts' ? 'sts' : 'iam';
+  try {
+    const body = await readBody(req);
+    const type = (req.headers['content-type'] ?? '').toLowerCase();
+    const bodyParams = type.startsWith('application/x-www-form-urlencoded')
+      ? new URLSearchParams(body.toString('utf8'))
+      : new URLSearchParams();
+    const params = new QueryParams(urlParams, bodyParams);
+
+    const result = await verifyRequest(
+      {
+        method: req.method ?? 'POST',
+        path,
+        query: rawQuery,
+        headers: headersOf(req),
+        clock: Date.now,
+        body,
+      },
+      { lookup: lookupFrom(services), region: services.config.region, services: ['iam', 'sts'] },
+    );
+    if (!result.ok) throw fromAuthError(result.error);
+
+    const version = params.get('Version');
+    if (!result.anonymous) {
+      service = result.scope?.service === 'sts' ? 'sts' : 'iam';
+    } else {
+      service = serviceForVersion(version) ?? service;
+    }
+    const action = params.get('Action');
+    if (action === undefined || action === '') throw new QueryError('MissingAction', 'Missing Action');
+    const expected = serviceVersion(service);
+    const found = version === expected ? findAction(service, action) : undefined;
+    if (found === undefined) {
+      throw new QueryError(
+        'InvalidAction',
+        `Could not find operation ${action} for version ${version ?? 'NO_VERSION_SPECIFIED'}`,
+      );
+    }
+
+    let caller: Caller;
+    if (result.anonymous) {
+      if (!found.allowAnonymous) {
+        throw new QueryError('MissingAuthenticationToken', 'Request is missing Authentication Token', 403);
+      }
+      caller = { principal: ANONYMOUS, policies: {} };
+    } else {
+      const identity = result.identity;
+      caller = {
+        principal: identity.principal,
+        policies: identity.policies,
+        identity,
+        signatureVersion: result.signatureVersion,
+        authType: result.authType,
+      };
+    }
+    const call: QueryCall = {
+      ctx,
+      services: services as QueryServices,
+      caller,
+      params,
+      service,
+      action,
+      version: expected ?? '',
+      account: caller.principal.account,
+      region: result.anonymous ? services.config.region : (result.scope?.region ?? services.config.region),
+    };
+    const output = await found.handler(call);
+    send(res, 200, resultXml(service, action, output, ctx.requestId));
+  } catch (e) {
+    const { error, internal } = toQueryError(e);
+    if (internal) {
+      services.log.error(
+        { err: e, requestId: ctx.requestId, method: req.method, url: req.url },
+        'internal error',
+      );
+    }
+    send(res, error.httpStatus, errorXml(service, error, ctx.requestId));
+  }
+}
+
+function send(res: ServerResponse, status: number, xml: string): void {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  const body = Buffer.from(xml, 'utf8');
+  res.writeHead(status, { 'content-type': 'text/xml', 'content-length': body.byteLength });
+  res.end(body);
+}
+
+export const queryFront: ProtocolFront = {
+  name: 'query',
+  claims: isQueryRequest,
+  handle: handleQuery,
+};
