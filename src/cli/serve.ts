@@ -2,6 +2,7 @@
 // exits 0 (CONTRACTS.md "The server").
 import type { Command } from 'commander';
 import pino from 'pino';
+import { BootstrapError } from '../identity/bootstrap.js';
 import { ROOT_CREDENTIALS_FILE } from '../identity/root-credentials.js';
 import { DEFAULT_ADDRESS, DEFAULT_PORT, startServer } from '../server/start.js';
 import { join } from 'node:path';
@@ -10,6 +11,7 @@ interface ServeOptions {
   address: string;
   port: string;
   data: string;
+  bootstrap?: string;
 }
 
 export function registerServe(program: Command): void {
@@ -19,6 +21,10 @@ export function registerServe(program: Command): void {
     .option('--address <address>', 'address to listen on', DEFAULT_ADDRESS)
     .option('--port <port>', 'port to listen on (0 picks a free one)', String(DEFAULT_PORT))
     .option('--data <dir>', 'data directory (metadata, blobs, generated root credentials)', './data')
+    .option(
+      '--bootstrap <file>',
+      'declarative bootstrap JSON applied at start (default: PORTCULLIS_BOOTSTRAP)',
+    )
     .action(async (opts: ServeOptions) => {
       // Exit explicitly: once drained, nothing (a lingering handle of a loader or a client
       // library) may keep a stopped server's process alive.
@@ -38,8 +44,19 @@ async function runServe(opts: ServeOptions): Promise<number> {
   const log = pino({ level: process.env['PORTCULLIS_LOG_LEVEL'] ?? 'info' }, pino.destination(2));
   let server;
   try {
-    server = await startServer({ dataDir: opts.data, address: opts.address, port, log });
+    server = await startServer({
+      dataDir: opts.data,
+      address: opts.address,
+      port,
+      log,
+      ...(opts.bootstrap !== undefined ? { bootstrapFile: opts.bootstrap } : {}),
+    });
   } catch (e) {
+    // A bad bootstrap file is a usage error: its message names each JSON path at fault.
+    if (e instanceof BootstrapError) {
+      process.stderr.write(`portcullis serve: ${e.message}\n`);
+      return 2;
+    }
     process.stderr.write(`portcullis serve: cannot start: ${(e as Error).message}\n`);
     return 1;
   }

@@ -22,8 +22,11 @@ export interface ResolvedIdentity {
 }
 
 export interface IdentityResolver {
-  /** The identity an access key id belongs to, or undefined when no such (active) key exists. */
-  resolveAccessKey(accessKeyId: string): Promise<ResolvedIdentity | undefined>;
+  /**
+   * The identity an access key id belongs to, or undefined when no such (active) key exists.
+   * Temporary keys need the request's session token; a bad one throws SessionTokenError.
+   */
+  resolveAccessKey(accessKeyId: string, sessionToken?: string): Promise<ResolvedIdentity | undefined>;
   /** Resource control policies of an account (levels root first), when it is in an organization. */
   resourceControlPolicies?(accountId: string): PolicySet['rcp'];
 }

@@ -9,6 +9,7 @@ import {
   AuthStreamError,
   AwsChunkedDecoder,
   chunkedDecoderFor,
+  expiredToken,
   fail,
   invalidToken,
   Sha256Verifier,
@@ -20,6 +21,7 @@ import {
 } from '../auth/index.js';
 import type { IdentityResolver, ResolvedIdentity } from '../identity/resolver.js';
 import { ANONYMOUS } from '../identity/resolver.js';
+import { SessionTokenError } from '../sts/session-token.js';
 import { declaredLength } from './body.js';
 import type { Caller, RequestBody } from './caller.js';
 import { S3Error } from './errors.js';
@@ -71,15 +73,20 @@ function signedRequestOf(req: IncomingMessage, virtualHostBucket: string | undef
 
 function lookupFrom(identities: IdentityResolver): CredentialLookup<ResolvedIdentity> {
   return async (accessKeyId, context) => {
-    const identity = await identities.resolveAccessKey(accessKeyId);
+    const dialect = context.scheme.startsWith('oss-') ? 'oss' : 's3';
+    let identity;
+    try {
+      // A temporary key's session token is opened (not looked up): expired or altered fails here.
+      identity = await identities.resolveAccessKey(accessKeyId, context.securityToken);
+    } catch (e) {
+      if (!(e instanceof SessionTokenError)) throw e;
+      const error = e.code === 'ExpiredToken' ? expiredToken(dialect) : invalidToken(dialect);
+      return fail(error, context.scheme, accessKeyId);
+    }
     if (identity === undefined) return undefined;
     // Temporary credentials only work with their session token, and long-term ones without one.
     if ((identity.sessionToken ?? '') !== (context.securityToken ?? '')) {
-      return fail(
-        invalidToken(context.scheme.startsWith('oss-') ? 'oss' : 's3'),
-        context.scheme,
-        accessKeyId,
-      );
+      return fail(invalidToken(dialect), context.scheme, accessKeyId);
     }
     return identity;
   };
