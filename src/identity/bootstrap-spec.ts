@@ -174,10 +174,10 @@ export function parseBootstrapText(text: string, source = 'bootstrap file'): Boo
     const { message, line, column } = parsed.error;
     throw new BootstrapError([{ path: '', message, line, column }], source);
   }
-  const reader = new Reader(parsed.json.values);
-  for (const d of parsed.json.duplicates) reader.report(d.path, `duplicate key ${JSON.stringify(d.key)}`);
+  const reader = new Reader(parsed.json.values, parsed.json.keys);
+  for (const d of parsed.json.duplicates) reader.report(childPath(d.path, d.key), `duplicate key ${JSON.stringify(d.key)}`, d.span);
   const spec = reader.spec(parsed.json.value);
-  if (reader.problems.length > 0) throw new BootstrapError(reader.problems, source);
+  if (reader.problems.length > 0) throw new BootstrapError(reader.sorted(), source);
   return spec;
 }
 
@@ -235,20 +235,49 @@ function joinPath(base: string, inner: string): string {
   return inner.startsWith('[') ? `${base}${inner}` : `${base}.${inner}`;
 }
 
+/** Edit distance, for "did you mean" (field names are short). */
+function distance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) {
+      row.push(Math.min((prev[j] as number) + 1, (row[j - 1] as number) + 1, (prev[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1)));
+    }
+    prev = row;
+  }
+  return prev[b.length] as number;
+}
+
 function suggestion(key: string, known: readonly string[]): string {
   const lower = key.toLowerCase();
-  const match = known.find((k) => k.toLowerCase() === lower || k.toLowerCase() === lower.replace(/s$/, '') || `${k.toLowerCase()}s` === lower);
-  return match === undefined ? '' : ` (did you mean "${match}"?)`;
+  let best: string | undefined;
+  let bestDistance = 4;
+  for (const k of known) {
+    const d = distance(lower, k.toLowerCase());
+    if (d < bestDistance) {
+      best = k;
+      bestDistance = d;
+    }
+  }
+  return best === undefined ? '' : ` (did you mean "${best}"?)`;
 }
 
 class Reader {
   readonly problems: BootstrapProblem[] = [];
 
-  constructor(private readonly spans: ReadonlyMap<string, SourceSpan>) {}
+  constructor(
+    private readonly spans: ReadonlyMap<string, SourceSpan>,
+    /** Spans of object keys: unknown fields are pointed at by their name. */
+    private readonly keySpans: ReadonlyMap<string, SourceSpan> = new Map(),
+  ) {}
 
-  report(path: string, message: string): void {
-    const span = this.spans.get(path);
+  report(path: string, message: string, span = this.spans.get(path)): void {
     this.problems.push(span ? { path, message, line: span.start.line, column: span.start.column } : { path, message });
+  }
+
+  /** Problems in reading order (stable for problems without a position). */
+  sorted(): BootstrapProblem[] {
+    return [...this.problems].sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
   }
 
   /** Runs a model check (checkName ...) and turns its IamError into a problem at `path`. */
@@ -273,7 +302,8 @@ class Reader {
     }
     for (const key of Object.keys(v)) {
       if (!known.includes(key)) {
-        this.report(childPath(path, key), `unknown field ${JSON.stringify(key)}; expected one of ${known.join(', ')}${suggestion(key, known)}`);
+        const at = childPath(path, key);
+        this.report(at, `unknown field ${JSON.stringify(key)}; expected one of ${known.join(', ')}${suggestion(key, known)}`, this.keySpans.get(at));
       }
     }
     return v;
