@@ -5,7 +5,13 @@
 import { promises as fs } from 'node:fs';
 import { parsePolicy } from '../policy/parse.js';
 import type { PolicyType } from '../policy/model.js';
-import { childPath, parseJsonSource, type JsonObject, type JsonValue, type SourceSpan } from '../policy/json-source.js';
+import {
+  childPath,
+  parseJsonSource,
+  type JsonObject,
+  type JsonValue,
+  type SourceSpan,
+} from '../policy/json-source.js';
 import { bucketNameProblem } from '../s3/bucket-names.js';
 import {
   IamError,
@@ -105,7 +111,8 @@ export interface AccountDecl extends At {
 }
 
 /** One organization level's policies: documents, or the built-in FullAWSAccess SCP. */
-export type OrgEntry = { readonly kind: 'full-access' } | { readonly kind: 'document'; readonly policy: PolicyDecl };
+export type OrgEntry =
+  { readonly kind: 'full-access' } | { readonly kind: 'document'; readonly policy: PolicyDecl };
 
 export interface OrgLevelDecl extends At {
   readonly entries: readonly OrgEntry[];
@@ -175,7 +182,8 @@ export function parseBootstrapText(text: string, source = 'bootstrap file'): Boo
     throw new BootstrapError([{ path: '', message, line, column }], source);
   }
   const reader = new Reader(parsed.json.values, parsed.json.keys);
-  for (const d of parsed.json.duplicates) reader.report(childPath(d.path, d.key), `duplicate key ${JSON.stringify(d.key)}`, d.span);
+  for (const d of parsed.json.duplicates)
+    reader.report(childPath(d.path, d.key), `duplicate key ${JSON.stringify(d.key)}`, d.span);
   const spec = reader.spec(parsed.json.value);
   if (reader.problems.length > 0) throw new BootstrapError(reader.sorted(), source);
   return spec;
@@ -199,9 +207,27 @@ export function parseBootstrap(value: unknown, source = 'bootstrap'): BootstrapS
 }
 
 const TOP_KEYS = ['accounts', 'organization'] as const;
-const ACCOUNT_KEYS = ['id', 'name', 'root', 'users', 'groups', 'managedPolicies', 'roles', 'buckets'] as const;
+const ACCOUNT_KEYS = [
+  'id',
+  'name',
+  'root',
+  'users',
+  'groups',
+  'managedPolicies',
+  'roles',
+  'buckets',
+] as const;
 const KEY_KEYS = ['accessKeyId', 'secretAccessKey', 'status'] as const;
-const USER_KEYS = ['name', 'path', 'accessKeys', 'groups', 'policies', 'managedPolicies', 'boundary', 'tags'] as const;
+const USER_KEYS = [
+  'name',
+  'path',
+  'accessKeys',
+  'groups',
+  'policies',
+  'managedPolicies',
+  'boundary',
+  'tags',
+] as const;
 const GROUP_KEYS = ['name', 'path', 'policies', 'managedPolicies'] as const;
 const MANAGED_KEYS = ['name', 'path', 'document', 'description'] as const;
 const ROLE_KEYS = [
@@ -241,7 +267,13 @@ function distance(a: string, b: string): number {
   for (let i = 1; i <= a.length; i++) {
     const row = [i];
     for (let j = 1; j <= b.length; j++) {
-      row.push(Math.min((prev[j] as number) + 1, (row[j - 1] as number) + 1, (prev[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1)));
+      row.push(
+        Math.min(
+          (prev[j] as number) + 1,
+          (row[j - 1] as number) + 1,
+          (prev[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1),
+        ),
+      );
     }
     prev = row;
   }
@@ -272,12 +304,16 @@ class Reader {
   ) {}
 
   report(path: string, message: string, span = this.spans.get(path)): void {
-    this.problems.push(span ? { path, message, line: span.start.line, column: span.start.column } : { path, message });
+    this.problems.push(
+      span ? { path, message, line: span.start.line, column: span.start.column } : { path, message },
+    );
   }
 
   /** Problems in reading order (stable for problems without a position). */
   sorted(): BootstrapProblem[] {
-    return [...this.problems].sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
+    return [...this.problems].sort(
+      (a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0),
+    );
   }
 
   /** Runs a model check (checkName ...) and turns its IamError into a problem at `path`. */
@@ -303,7 +339,11 @@ class Reader {
     for (const key of Object.keys(v)) {
       if (!known.includes(key)) {
         const at = childPath(path, key);
-        this.report(at, `unknown field ${JSON.stringify(key)}; expected one of ${known.join(', ')}${suggestion(key, known)}`, this.keySpans.get(at));
+        this.report(
+          at,
+          `unknown field ${JSON.stringify(key)}; expected one of ${known.join(', ')}${suggestion(key, known)}`,
+          this.keySpans.get(at),
+        );
       }
     }
     return v;
@@ -343,8 +383,15 @@ class Reader {
     if (!result.ok) {
       for (const p of result.problems) {
         // Object documents: point at the offending element in the file; text documents: at the text.
-        const span = typeof v === 'string' ? this.spans.get(path) : (this.spans.get(joinPath(path, p.path)) ?? this.spans.get(path));
-        this.problems.push(span ? { path, message: p.message, line: span.start.line, column: span.start.column } : { path, message: p.message });
+        const span =
+          typeof v === 'string'
+            ? this.spans.get(path)
+            : (this.spans.get(joinPath(path, p.path)) ?? this.spans.get(path));
+        this.problems.push(
+          span
+            ? { path, message: p.message, line: span.start.line, column: span.start.column }
+            : { path, message: p.message },
+        );
       }
       return undefined;
     }
@@ -364,12 +411,16 @@ class Reader {
       if (!this.guard(at, () => checkName('policy', name, 'policyName'))) continue;
       const clash = seen.get(nameKey(name));
       if (clash !== undefined) {
-        this.report(at, `policy names are not case-sensitive: ${JSON.stringify(name)} is the same name as ${JSON.stringify(clash)}`);
+        this.report(
+          at,
+          `policy names are not case-sensitive: ${JSON.stringify(name)} is the same name as ${JSON.stringify(clash)}`,
+        );
         continue;
       }
       seen.set(nameKey(name), name);
       const policy = this.policy(doc, at, 'identity');
-      if (policy === undefined && (doc === undefined || doc === null)) this.report(at, 'must be a policy document');
+      if (policy === undefined && (doc === undefined || doc === null))
+        this.report(at, 'must be a policy document');
       if (policy !== undefined) out.push({ name, policy });
     }
     return out;
@@ -383,7 +434,8 @@ class Reader {
     }
     const out: Record<string, string> = {};
     for (const [k, value] of Object.entries(v)) {
-      if (typeof value !== 'string') this.report(childPath(path, k), `must be a string, not ${kindOf(value)}`);
+      if (typeof value !== 'string')
+        this.report(childPath(path, k), `must be a string, not ${kindOf(value)}`);
       else out[k] = value;
     }
     this.guard(path, () => checkTags(out));
@@ -396,7 +448,8 @@ class Reader {
     const id = this.string(o['accessKeyId'], childPath(path, 'accessKeyId'), true);
     const secret = this.string(o['secretAccessKey'], childPath(path, 'secretAccessKey'), true);
     const status = this.string(o['status'], childPath(path, 'status'), false) ?? 'Active';
-    if (status !== 'Active' && status !== 'Inactive') this.report(childPath(path, 'status'), `${JSON.stringify(status)} is not Active or Inactive`);
+    if (status !== 'Active' && status !== 'Inactive')
+      this.report(childPath(path, 'status'), `${JSON.stringify(status)} is not Active or Inactive`);
     if (secret !== undefined && (secret.length < 16 || secret.length > 128)) {
       this.report(childPath(path, 'secretAccessKey'), 'must be 16 to 128 characters');
     }
@@ -408,7 +461,12 @@ class Reader {
       return undefined;
     }
     seenKeys.set(id, childPath(path, 'accessKeyId'));
-    return { at: path, accessKeyId: id, secretAccessKey: new Secret(secret), status: status === 'Inactive' ? 'Inactive' : 'Active' };
+    return {
+      at: path,
+      accessKeyId: id,
+      secretAccessKey: new Secret(secret),
+      status: status === 'Inactive' ? 'Inactive' : 'Active',
+    };
   }
 
   private iamPath(v: JsonValue | undefined, path: string): string {
@@ -418,21 +476,35 @@ class Reader {
   }
 
   /** A managed policy reference: an ARN, or a name declared in (or existing in) the same account. */
-  private ref(v: JsonValue | undefined, path: string, account: string, declared: ReadonlyMap<string, string>): RefDecl | undefined {
+  private ref(
+    v: JsonValue | undefined,
+    path: string,
+    account: string,
+    declared: ReadonlyMap<string, string>,
+  ): RefDecl | undefined {
     const s = this.string(v, path, false);
     if (s === undefined) return undefined;
     if (s.startsWith('arn:')) {
       if (/^arn:aws:iam::aws:policy\//.test(s)) {
-        this.report(path, `${s} is an AWS managed policy; Portcullis has none: declare the policy under managedPolicies`);
+        this.report(
+          path,
+          `${s} is an AWS managed policy; Portcullis has none: declare the policy under managedPolicies`,
+        );
         return undefined;
       }
       const parsed = parseIamArn(s);
       if (parsed === undefined || parsed.type !== 'policy') {
-        this.report(path, `${JSON.stringify(s)} is not a managed policy ARN (arn:aws:iam::ACCOUNT:policy/NAME)`);
+        this.report(
+          path,
+          `${JSON.stringify(s)} is not a managed policy ARN (arn:aws:iam::ACCOUNT:policy/NAME)`,
+        );
         return undefined;
       }
       if (parsed.account !== account) {
-        this.report(path, `${s} belongs to account ${parsed.account}; customer managed policies attach only in their own account`);
+        this.report(
+          path,
+          `${s} belongs to account ${parsed.account}; customer managed policies attach only in their own account`,
+        );
         return undefined;
       }
       return { at: path, arn: s };
@@ -441,7 +513,12 @@ class Reader {
     return { at: path, arn: declared.get(nameKey(s)) ?? policyArn(account, '/', s) };
   }
 
-  private refs(v: JsonValue | undefined, path: string, account: string, declared: ReadonlyMap<string, string>): RefDecl[] {
+  private refs(
+    v: JsonValue | undefined,
+    path: string,
+    account: string,
+    declared: ReadonlyMap<string, string>,
+  ): RefDecl[] {
     const out: RefDecl[] = [];
     const seen = new Set<string>();
     this.list(v, path).forEach((item, i) => {
@@ -459,7 +536,10 @@ class Reader {
   private uniqueName(seen: Map<string, string>, name: string, at: string, what: string): boolean {
     const earlier = seen.get(nameKey(name));
     if (earlier !== undefined) {
-      this.report(at, `${what} ${JSON.stringify(name)} is already declared at ${earlier} (IAM names are not case-sensitive)`);
+      this.report(
+        at,
+        `${what} ${JSON.stringify(name)} is already declared at ${earlier} (IAM names are not case-sensitive)`,
+      );
       return false;
     }
     seen.set(nameKey(name), at);
@@ -508,8 +588,12 @@ class Reader {
     }
     seenAccounts.set(id, path);
     const name = this.string(o['name'], childPath(path, 'name'), false) ?? `account-${id}`;
-    if (name.length < 1 || name.length > 50) this.report(childPath(path, 'name'), 'must be 1 to 50 characters');
-    const root = o['root'] === null || o['root'] === undefined ? null : (this.key(o['root'], childPath(path, 'root'), seenKeys) ?? null);
+    if (name.length < 1 || name.length > 50)
+      this.report(childPath(path, 'name'), 'must be 1 to 50 characters');
+    const root =
+      o['root'] === null || o['root'] === undefined
+        ? null
+        : (this.key(o['root'], childPath(path, 'root'), seenKeys) ?? null);
 
     // Managed policies first: users, groups and roles may name them without the ARN.
     const declaredPolicies = new Map<string, string>();
@@ -524,12 +608,18 @@ class Reader {
       const description = this.string(mo['description'], childPath(at, 'description'), false) ?? null;
       this.guard(childPath(at, 'description'), () => checkDescription(description));
       const policy = this.policy(mo['document'], childPath(at, 'document'), 'identity');
-      if (mo['document'] === undefined || mo['document'] === null) this.report(childPath(at, 'document'), 'is required');
-      if (pname === undefined || !this.guard(childPath(at, 'name'), () => checkName('policy', pname, 'policyName'))) return;
+      if (mo['document'] === undefined || mo['document'] === null)
+        this.report(childPath(at, 'document'), 'is required');
+      if (
+        pname === undefined ||
+        !this.guard(childPath(at, 'name'), () => checkName('policy', pname, 'policyName'))
+      )
+        return;
       if (!this.uniqueName(seenPolicyNames, pname, at, 'managed policy')) return;
       const arn = policyArn(id, ppath, pname);
       declaredPolicies.set(nameKey(pname), arn);
-      if (policy !== undefined) managedPolicies.push({ at, name: pname, path: ppath, arn, description, policy });
+      if (policy !== undefined)
+        managedPolicies.push({ at, name: pname, path: ppath, arn, description, policy });
     });
 
     const groups: GroupDecl[] = [];
@@ -541,8 +631,17 @@ class Reader {
       const gname = this.string(go['name'], childPath(at, 'name'), true);
       const gpath = this.iamPath(go['path'], childPath(at, 'path'));
       const inline = this.inlinePolicies(go['policies'], childPath(at, 'policies'));
-      const managed = this.refs(go['managedPolicies'], childPath(at, 'managedPolicies'), id, declaredPolicies);
-      if (gname === undefined || !this.guard(childPath(at, 'name'), () => checkName('group', gname, 'groupName'))) return;
+      const managed = this.refs(
+        go['managedPolicies'],
+        childPath(at, 'managedPolicies'),
+        id,
+        declaredPolicies,
+      );
+      if (
+        gname === undefined ||
+        !this.guard(childPath(at, 'name'), () => checkName('group', gname, 'groupName'))
+      )
+        return;
       if (!this.uniqueName(seenGroups, gname, at, 'group')) return;
       groups.push({ at, name: gname, path: gpath, inline, managed });
     });
@@ -560,26 +659,49 @@ class Reader {
         const key = this.key(k, childPath(childPath(at, 'accessKeys'), j), seenKeys);
         if (key !== undefined) accessKeys.push(key);
       });
-      if (accessKeys.length > 2) this.report(childPath(at, 'accessKeys'), 'IAM allows at most 2 access keys per user');
+      if (accessKeys.length > 2)
+        this.report(childPath(at, 'accessKeys'), 'IAM allows at most 2 access keys per user');
       const userGroups: (At & { name: string })[] = [];
       const seenMember = new Set<string>();
       this.list(uo['groups'], childPath(at, 'groups')).forEach((g, j) => {
         const gat = childPath(childPath(at, 'groups'), j);
         const gname = this.string(g, gat, true);
         if (gname === undefined) return;
-        if (seenMember.has(nameKey(gname))) return this.report(gat, `group ${JSON.stringify(gname)} is listed twice`);
+        if (seenMember.has(nameKey(gname)))
+          return this.report(gat, `group ${JSON.stringify(gname)} is listed twice`);
         seenMember.add(nameKey(gname));
         userGroups.push({ at: gat, name: gname });
       });
-      if (userGroups.length > 10) this.report(childPath(at, 'groups'), 'IAM allows at most 10 groups per user');
+      if (userGroups.length > 10)
+        this.report(childPath(at, 'groups'), 'IAM allows at most 10 groups per user');
       const inline = this.inlinePolicies(uo['policies'], childPath(at, 'policies'));
-      const managed = this.refs(uo['managedPolicies'], childPath(at, 'managedPolicies'), id, declaredPolicies);
-      if (managed.length > 10) this.report(childPath(at, 'managedPolicies'), 'IAM allows at most 10 managed policies per user');
+      const managed = this.refs(
+        uo['managedPolicies'],
+        childPath(at, 'managedPolicies'),
+        id,
+        declaredPolicies,
+      );
+      if (managed.length > 10)
+        this.report(childPath(at, 'managedPolicies'), 'IAM allows at most 10 managed policies per user');
       const boundary = this.ref(uo['boundary'], childPath(at, 'boundary'), id, declaredPolicies) ?? null;
       const tags = this.tags(uo['tags'], childPath(at, 'tags'));
-      if (uname === undefined || !this.guard(childPath(at, 'name'), () => checkName('user', uname, 'userName'))) return;
+      if (
+        uname === undefined ||
+        !this.guard(childPath(at, 'name'), () => checkName('user', uname, 'userName'))
+      )
+        return;
       if (!this.uniqueName(seenUsers, uname, at, 'user')) return;
-      users.push({ at, name: uname, path: upath, accessKeys, groups: userGroups, inline, managed, boundary, tags });
+      users.push({
+        at,
+        name: uname,
+        path: upath,
+        accessKeys,
+        groups: userGroups,
+        inline,
+        managed,
+        boundary,
+        tags,
+      });
     });
 
     const roles: RoleDecl[] = [];
@@ -596,22 +718,45 @@ class Reader {
           ? { at: childPath(at, 'trustPolicy'), text: accountTrust(id) }
           : this.policy(ro['trustPolicy'], childPath(at, 'trustPolicy'), 'trust');
       const inline = this.inlinePolicies(ro['policies'], childPath(at, 'policies'));
-      const managed = this.refs(ro['managedPolicies'], childPath(at, 'managedPolicies'), id, declaredPolicies);
-      if (managed.length > 10) this.report(childPath(at, 'managedPolicies'), 'IAM allows at most 10 managed policies per role');
+      const managed = this.refs(
+        ro['managedPolicies'],
+        childPath(at, 'managedPolicies'),
+        id,
+        declaredPolicies,
+      );
+      if (managed.length > 10)
+        this.report(childPath(at, 'managedPolicies'), 'IAM allows at most 10 managed policies per role');
       let maxSessionDuration = 3600;
       const msd = ro['maxSessionDuration'];
       if (msd !== undefined && msd !== null) {
-        if (typeof msd !== 'number') this.report(childPath(at, 'maxSessionDuration'), `must be a number of seconds, not ${kindOf(msd)}`);
-        else if (this.guard(childPath(at, 'maxSessionDuration'), () => checkMaxSessionDuration(msd))) maxSessionDuration = msd;
+        if (typeof msd !== 'number')
+          this.report(childPath(at, 'maxSessionDuration'), `must be a number of seconds, not ${kindOf(msd)}`);
+        else if (this.guard(childPath(at, 'maxSessionDuration'), () => checkMaxSessionDuration(msd)))
+          maxSessionDuration = msd;
       }
       const boundary = this.ref(ro['boundary'], childPath(at, 'boundary'), id, declaredPolicies) ?? null;
       const tags = this.tags(ro['tags'], childPath(at, 'tags'));
       const description = this.string(ro['description'], childPath(at, 'description'), false) ?? null;
       this.guard(childPath(at, 'description'), () => checkDescription(description));
-      if (rname === undefined || !this.guard(childPath(at, 'name'), () => checkName('role', rname, 'roleName'))) return;
+      if (
+        rname === undefined ||
+        !this.guard(childPath(at, 'name'), () => checkName('role', rname, 'roleName'))
+      )
+        return;
       if (!this.uniqueName(seenRoles, rname, at, 'role')) return;
       if (trust === undefined) return;
-      roles.push({ at, name: rname, path: rpath, trust, inline, managed, maxSessionDuration, boundary, tags, description });
+      roles.push({
+        at,
+        name: rname,
+        path: rpath,
+        trust,
+        inline,
+        managed,
+        maxSessionDuration,
+        boundary,
+        tags,
+        description,
+      });
     });
 
     const buckets: BucketDecl[] = [];
@@ -625,7 +770,8 @@ class Reader {
       const problem = bucketNameProblem(bname);
       if (problem !== null) return this.report(childPath(at, 'name'), problem);
       const earlier = seenBuckets.get(bname);
-      if (earlier !== undefined) return this.report(childPath(at, 'name'), `bucket ${bname} is already declared at ${earlier}`);
+      if (earlier !== undefined)
+        return this.report(childPath(at, 'name'), `bucket ${bname} is already declared at ${earlier}`);
       seenBuckets.set(bname, at);
       buckets.push({ at, name: bname, policy });
     });
@@ -652,14 +798,19 @@ class Reader {
     if (v === null || v === undefined) return null;
     const o = this.object(v, path, ORG_KEYS);
     if (o === undefined) return null;
-    const managementAccount = this.string(o['managementAccount'], childPath(path, 'managementAccount'), false) ?? null;
+    const managementAccount =
+      this.string(o['managementAccount'], childPath(path, 'managementAccount'), false) ?? null;
     if (managementAccount !== null && !/^\d{12}$/.test(managementAccount)) {
-      this.report(childPath(path, 'managementAccount'), `${JSON.stringify(managementAccount)} is not a 12-digit account id`);
+      this.report(
+        childPath(path, 'managementAccount'),
+        `${JSON.stringify(managementAccount)} is not a 12-digit account id`,
+      );
     }
     const scp = this.levels(o['scp'], childPath(path, 'scp'), 'scp');
     const rcp = this.levels(o['rcp'], childPath(path, 'rcp'), 'rcp');
     // AWS Organizations: the root, up to five OU levels, the account.
-    if (Math.max(scp.length, rcp.length) > 7) this.report(path, 'at most 7 levels: the root, 5 OUs and the accounts');
+    if (Math.max(scp.length, rcp.length) > 7)
+      this.report(path, 'at most 7 levels: the root, 5 OUs and the accounts');
     const members: (At & { id: string })[] = [];
     const seen = new Set<string>();
     this.list(o['accounts'], childPath(path, 'accounts')).forEach((a, i) => {
@@ -668,7 +819,8 @@ class Reader {
       if (id === undefined) return;
       if (!/^\d{12}$/.test(id)) return this.report(at, `${JSON.stringify(id)} is not a 12-digit account id`);
       if (seen.has(id)) return this.report(at, `account ${id} is listed twice`);
-      if (id === managementAccount) return this.report(at, `account ${id} is the management account; SCPs and RCPs never apply to it`);
+      if (id === managementAccount)
+        return this.report(at, `account ${id} is the management account; SCPs and RCPs never apply to it`);
       seen.add(id);
       members.push({ at, id });
     });
@@ -681,7 +833,9 @@ export function accountTrust(account: string): string {
   return JSON.stringify(
     {
       Version: '2012-10-17',
-      Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${account}:root` }, Action: 'sts:AssumeRole' }],
+      Statement: [
+        { Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${account}:root` }, Action: 'sts:AssumeRole' },
+      ],
     },
     null,
     2,

@@ -7,14 +7,7 @@
 // created at run time (through the IAM API) is left alone. Accounts are never deleted (buckets may
 // live in them); buckets are returned for the S3 layer to create, never deleted.
 import type { IamStore } from './iam-store.js';
-import {
-  IamError,
-  isIamError,
-  nameKey,
-  parseIamArn,
-  type EntityRef,
-  type Tags,
-} from './model.js';
+import { IamError, isIamError, nameKey, parseIamArn, type EntityRef, type Tags } from './model.js';
 import {
   BootstrapError,
   readBootstrapFile,
@@ -31,7 +24,13 @@ import {
   type UserDecl,
 } from './bootstrap-spec.js';
 
-export { BootstrapError, formatProblem, parseBootstrap, parseBootstrapText, readBootstrapFile } from './bootstrap-spec.js';
+export {
+  BootstrapError,
+  formatProblem,
+  parseBootstrap,
+  parseBootstrapText,
+  readBootstrapFile,
+} from './bootstrap-spec.js';
 export type { BootstrapProblem, BootstrapSpec } from './bootstrap-spec.js';
 
 /** A bucket the file declares, for the S3 layer to create (idempotently) with its policy. */
@@ -142,12 +141,15 @@ class Applier {
     const buckets: BootstrapBucket[] = [];
     for (const account of spec.accounts) {
       await this.account(account);
-      for (const b of account.buckets) buckets.push({ account: account.id, name: b.name, policy: b.policy?.text ?? null });
+      for (const b of account.buckets)
+        buckets.push({ account: account.id, name: b.name, policy: b.policy?.text ?? null });
     }
     for (const [id, prev] of Object.entries(this.prev.accounts)) {
       if (!spec.accounts.some((a) => a.id === id)) {
         await this.removeUndeclared(id, prev, emptyAccountState());
-        this.warnings.push(`account ${id} is no longer declared; it is kept (with anything not created by the bootstrap)`);
+        this.warnings.push(
+          `account ${id} is no longer declared; it is kept (with anything not created by the bootstrap)`,
+        );
       }
     }
     await this.organization(spec.organization);
@@ -190,10 +192,18 @@ class Applier {
       await this.managedPolicy(a.id, m);
       next.policies.push(m.arn);
     }
-    for (const g of a.groups) next.groups[nameKey(g.name)] = await this.group(a.id, g, prev.groups[nameKey(g.name)] ?? emptyEntity());
-    for (const u of a.users) next.users[nameKey(u.name)] = await this.user(a.id, u, prev.users[nameKey(u.name)] ?? emptyEntity());
-    for (const r of a.roles) next.roles[nameKey(r.name)] = await this.role(a.id, r, prev.roles[nameKey(r.name)] ?? emptyEntity());
-    const rootKeys = await this.keys(a.id, null, a.root === null ? [] : [a.root], prev.root === null ? [] : [prev.root]);
+    for (const g of a.groups)
+      next.groups[nameKey(g.name)] = await this.group(a.id, g, prev.groups[nameKey(g.name)] ?? emptyEntity());
+    for (const u of a.users)
+      next.users[nameKey(u.name)] = await this.user(a.id, u, prev.users[nameKey(u.name)] ?? emptyEntity());
+    for (const r of a.roles)
+      next.roles[nameKey(r.name)] = await this.role(a.id, r, prev.roles[nameKey(r.name)] ?? emptyEntity());
+    const rootKeys = await this.keys(
+      a.id,
+      null,
+      a.root === null ? [] : [a.root],
+      prev.root === null ? [] : [prev.root],
+    );
     next.root = rootKeys[0] ?? null;
     await this.removeUndeclared(a.id, prev, next);
   }
@@ -205,10 +215,19 @@ class Applier {
     if (existing === null) {
       await this.at(m.at, async () => {
         try {
-          await this.s.createPolicy({ account, name: m.name, path: m.path, document: m.policy.text, description: m.description });
+          await this.s.createPolicy({
+            account,
+            name: m.name,
+            path: m.path,
+            document: m.policy.text,
+            description: m.description,
+          });
         } catch (e) {
           if (isIamError(e, 'EntityAlreadyExists')) {
-            throw new IamError('EntityAlreadyExists', `a policy named ${m.name} already exists on another path; IAM cannot move a policy to another path`);
+            throw new IamError(
+              'EntityAlreadyExists',
+              `a policy named ${m.name} already exists on another path; IAM cannot move a policy to another path`,
+            );
           }
           throw e;
         }
@@ -232,7 +251,11 @@ class Applier {
 
   // ---- shared pieces of users, groups and roles
 
-  private async inline(ref: EntityRef, declared: readonly NamedPolicyDecl[], prev: readonly string[]): Promise<string[]> {
+  private async inline(
+    ref: EntityRef,
+    declared: readonly NamedPolicyDecl[],
+    prev: readonly string[],
+  ): Promise<string[]> {
     const keep = new Set(declared.map((p) => nameKey(p.name)));
     for (const key of prev) {
       if (keep.has(key)) continue;
@@ -246,12 +269,18 @@ class Applier {
       const existing = await this.s.getInlinePolicy(ref, p.name);
       if (existing !== null && existing.document === p.policy.text && existing.name === p.name) continue;
       await this.at(p.policy.at, () => this.s.putInlinePolicy(ref, p.name, p.policy.text));
-      this.changed(`${existing === null ? 'created' : 'updated'} inline policy ${p.name} of ${describe(ref)}`);
+      this.changed(
+        `${existing === null ? 'created' : 'updated'} inline policy ${p.name} of ${describe(ref)}`,
+      );
     }
     return [...keep];
   }
 
-  private async managed(ref: EntityRef, declared: readonly RefDecl[], prev: readonly string[]): Promise<string[]> {
+  private async managed(
+    ref: EntityRef,
+    declared: readonly RefDecl[],
+    prev: readonly string[],
+  ): Promise<string[]> {
     const attached = new Map((await this.s.listAttachedPolicies(ref)).map((p) => [policyKey(p.arn), p.arn]));
     const keep = new Set(declared.map((r) => policyKey(r.arn)));
     for (const arn of prev) {
@@ -268,7 +297,8 @@ class Applier {
         try {
           await this.s.attachPolicy(ref, r.arn);
         } catch (e) {
-          if (isIamError(e, 'NoSuchEntity')) throw new IamError('NoSuchEntity', `${e.message} Declare it under managedPolicies.`);
+          if (isIamError(e, 'NoSuchEntity'))
+            throw new IamError('NoSuchEntity', `${e.message} Declare it under managedPolicies.`);
           throw e;
         }
       });
@@ -277,9 +307,16 @@ class Applier {
     return declared.map((r) => r.arn);
   }
 
-  private async tags(ref: EntityRef, current: Tags, declared: Tags, prev: readonly string[]): Promise<string[]> {
+  private async tags(
+    ref: EntityRef,
+    current: Tags,
+    declared: Tags,
+    prev: readonly string[],
+  ): Promise<string[]> {
     const wanted = new Set(Object.keys(declared).map((k) => k.toLowerCase()));
-    const drop = Object.keys(current).filter((k) => prev.includes(k.toLowerCase()) && !wanted.has(k.toLowerCase()));
+    const drop = Object.keys(current).filter(
+      (k) => prev.includes(k.toLowerCase()) && !wanted.has(k.toLowerCase()),
+    );
     if (drop.length > 0) {
       await this.s.untagEntity(ref, drop);
       this.changed(`removed tags ${drop.join(', ')} from ${describe(ref)}`);
@@ -296,7 +333,12 @@ class Applier {
     return [...wanted];
   }
 
-  private async boundary(ref: EntityRef, current: string | null, declared: RefDecl | null, prev: boolean): Promise<boolean> {
+  private async boundary(
+    ref: EntityRef,
+    current: string | null,
+    declared: RefDecl | null,
+    prev: boolean,
+  ): Promise<boolean> {
     if (declared !== null) {
       if (current === null || policyKey(current) !== policyKey(declared.arn)) {
         await this.at(declared.at, () => this.s.setPermissionsBoundary(ref, declared.arn));
@@ -320,7 +362,9 @@ class Applier {
       await this.at(g.at, () => this.s.createGroup({ account, name: g.name, path: g.path }));
       this.changed(`created group ${account}/${g.name}`);
     } else if (existing.name !== g.name || existing.path !== g.path) {
-      await this.at(g.at, () => this.s.updateGroup(account, existing.name, { newName: g.name, newPath: g.path }));
+      await this.at(g.at, () =>
+        this.s.updateGroup(account, existing.name, { newName: g.name, newPath: g.path }),
+      );
       this.changed(`updated group ${account}/${g.name}`);
     }
     const state = emptyEntity();
@@ -335,12 +379,20 @@ class Applier {
     if (existing === null) {
       const boundary = u.boundary;
       existing = await this.at(boundary?.at ?? u.at, () =>
-        this.s.createUser({ account, name: u.name, path: u.path, tags: u.tags, boundaryArn: boundary?.arn ?? null }),
+        this.s.createUser({
+          account,
+          name: u.name,
+          path: u.path,
+          tags: u.tags,
+          boundaryArn: boundary?.arn ?? null,
+        }),
       );
       this.changed(`created user ${account}/${u.name}`);
     } else if (existing.name !== u.name || existing.path !== u.path) {
       const from = existing.name;
-      existing = await this.at(u.at, () => this.s.updateUser(account, from, { newName: u.name, newPath: u.path }));
+      existing = await this.at(u.at, () =>
+        this.s.updateUser(account, from, { newName: u.name, newPath: u.path }),
+      );
       this.changed(`updated user ${account}/${u.name}`);
     }
     const state = emptyEntity();
@@ -354,7 +406,9 @@ class Applier {
   }
 
   private async groups(account: string, u: UserDecl, prev: readonly string[]): Promise<string[]> {
-    const current = new Map((await this.s.listGroupsForUser(account, u.name)).map((g) => [nameKey(g.name), g.name]));
+    const current = new Map(
+      (await this.s.listGroupsForUser(account, u.name)).map((g) => [nameKey(g.name), g.name]),
+    );
     const keep = new Set(u.groups.map((g) => nameKey(g.name)));
     for (const key of prev) {
       const name = current.get(key);
@@ -391,7 +445,10 @@ class Applier {
     } else {
       if (existing.path !== r.path) {
         throw new BootstrapError([
-          { path: `${r.at}.path`, message: `role ${r.name} exists with path ${existing.path}; IAM cannot move a role to another path` },
+          {
+            path: `${r.at}.path`,
+            message: `role ${r.name} exists with path ${existing.path}; IAM cannot move a role to another path`,
+          },
         ]);
       }
       if (existing.trustPolicy !== r.trust.text) {
@@ -399,7 +456,12 @@ class Applier {
         this.changed(`updated the trust policy of role ${account}/${r.name}`);
       }
       if (existing.maxSessionDuration !== r.maxSessionDuration || existing.description !== r.description) {
-        await this.at(r.at, () => this.s.updateRole(account, r.name, { maxSessionDuration: r.maxSessionDuration, description: r.description }));
+        await this.at(r.at, () =>
+          this.s.updateRole(account, r.name, {
+            maxSessionDuration: r.maxSessionDuration,
+            description: r.description,
+          }),
+        );
         this.changed(`updated role ${account}/${r.name}`);
       }
     }
@@ -442,14 +504,23 @@ class Applier {
           continue;
         }
         if (!mine && !this.ownedKeys.has(k.accessKeyId)) {
-          const holder = rec.userName === null ? `the root of ${rec.account}` : `user ${rec.account}/${rec.userName}`;
-          throw new BootstrapError([{ path: `${k.at}.accessKeyId`, message: `${k.accessKeyId} already belongs to ${holder}` }]);
+          const holder =
+            rec.userName === null ? `the root of ${rec.account}` : `user ${rec.account}/${rec.userName}`;
+          throw new BootstrapError([
+            { path: `${k.at}.accessKeyId`, message: `${k.accessKeyId} already belongs to ${holder}` },
+          ]);
         }
         // A new secret, or a key the file moved to another owner: IAM keys cannot change either.
         await this.s.deleteAccessKey(rec.account, rec.userName, k.accessKeyId);
       }
       await this.at(k.at, () =>
-        this.s.createAccessKey({ account, userName, accessKeyId: k.accessKeyId, secretAccessKey: k.secretAccessKey, status: k.status }),
+        this.s.createAccessKey({
+          account,
+          userName,
+          accessKeyId: k.accessKeyId,
+          secretAccessKey: k.secretAccessKey,
+          status: k.status,
+        }),
       );
       this.changed(`${rec === null ? 'created' : 'replaced'} access key ${k.accessKeyId} of ${owner}`);
     }
@@ -460,9 +531,12 @@ class Applier {
 
   private async removeUndeclared(account: string, prev: AccountState, next: AccountState): Promise<void> {
     if (prev.root !== null && next.root === null) await this.keys(account, null, [], [prev.root]);
-    for (const key of Object.keys(prev.users)) if (next.users[key] === undefined) await this.removeUser(account, key);
-    for (const key of Object.keys(prev.roles)) if (next.roles[key] === undefined) await this.removeRole(account, key);
-    for (const key of Object.keys(prev.groups)) if (next.groups[key] === undefined) await this.removeGroup(account, key);
+    for (const key of Object.keys(prev.users))
+      if (next.users[key] === undefined) await this.removeUser(account, key);
+    for (const key of Object.keys(prev.roles))
+      if (next.roles[key] === undefined) await this.removeRole(account, key);
+    for (const key of Object.keys(prev.groups))
+      if (next.groups[key] === undefined) await this.removeGroup(account, key);
     const kept = new Set(next.policies.map(policyKey));
     for (const arn of prev.policies) if (!kept.has(policyKey(arn))) await this.removePolicy(arn);
   }
@@ -476,8 +550,10 @@ class Applier {
     const user = await this.s.getUser(account, name);
     if (user === null) return;
     const ref: EntityRef = { account, kind: 'user', name: user.name };
-    for (const k of await this.s.listAccessKeys(account, user.name)) await this.s.deleteAccessKey(account, user.name, k.accessKeyId);
-    for (const g of await this.s.listGroupsForUser(account, user.name)) await this.s.removeUserFromGroup(account, g.name, user.name);
+    for (const k of await this.s.listAccessKeys(account, user.name))
+      await this.s.deleteAccessKey(account, user.name, k.accessKeyId);
+    for (const g of await this.s.listGroupsForUser(account, user.name))
+      await this.s.removeUserFromGroup(account, g.name, user.name);
     await this.clearPolicies(ref);
     await this.s.deleteUser(account, user.name);
     this.changed(`deleted user ${account}/${user.name}`);
@@ -486,7 +562,8 @@ class Applier {
   private async removeGroup(account: string, name: string): Promise<void> {
     const group = await this.s.getGroup(account, name);
     if (group === null) return;
-    for (const u of await this.s.listGroupMembers(account, group.name)) await this.s.removeUserFromGroup(account, group.name, u.name);
+    for (const u of await this.s.listGroupMembers(account, group.name))
+      await this.s.removeUserFromGroup(account, group.name, u.name);
     await this.clearPolicies({ account, kind: 'group', name: group.name });
     await this.s.deleteGroup(account, group.name);
     this.changed(`deleted group ${account}/${group.name}`);
@@ -505,10 +582,13 @@ class Applier {
     if (policy === null) return;
     // Still in use (by something created at run time, or declared by name elsewhere): keep it.
     if (policy.attachmentCount > 0 || policy.boundaryUsageCount > 0) {
-      this.warnings.push(`policy ${arn} is no longer declared but is still attached or used as a boundary; it is kept`);
+      this.warnings.push(
+        `policy ${arn} is no longer declared but is still attached or used as a boundary; it is kept`,
+      );
       return;
     }
-    for (const v of await this.s.listPolicyVersions(arn)) if (!v.isDefault) await this.s.deletePolicyVersion(arn, v.versionId);
+    for (const v of await this.s.listPolicyVersions(arn))
+      if (!v.isDefault) await this.s.deletePolicyVersion(arn, v.versionId);
     await this.s.deletePolicy(arn);
     this.changed(`deleted policy ${arn}`);
   }
@@ -524,7 +604,9 @@ class Applier {
     let org = await this.s.getOrganization();
     if (org === null) {
       const management = decl.managementAccount;
-      org = await this.at(`${decl.at}.managementAccount`, () => this.s.createOrganization({ managementAccount: management }));
+      org = await this.at(`${decl.at}.managementAccount`, () =>
+        this.s.createOrganization({ managementAccount: management }),
+      );
       this.changed(`created organization ${org.id}`);
     } else if (org.managementAccount !== decl.managementAccount) {
       throw new BootstrapError([
@@ -555,7 +637,9 @@ class Applier {
 
     for (const a of decl.accounts) {
       if ((await this.s.getAccount(a.id)) === null) {
-        throw new BootstrapError([{ path: a.at, message: `account ${a.id} does not exist; declare it under accounts` }]);
+        throw new BootstrapError([
+          { path: a.at, message: `account ${a.id} does not exist; declare it under accounts` },
+        ]);
       }
       if (!(await this.s.listAccountsForParent(home)).includes(a.id)) {
         await this.at(a.at, () => this.s.placeAccount(a.id, home));
@@ -578,15 +662,23 @@ class Applier {
         for (const target of targets) await this.attachExactly(type, target, wanted);
       }
       // With the accounts not at a level of their own, they keep the defaults.
-      if (n === 1) for (const id of next.accounts) await this.attachExactly(type, id, type === 'scp' ? [FULL_AWS_ACCESS_ID] : []);
+      if (n === 1)
+        for (const id of next.accounts)
+          await this.attachExactly(type, id, type === 'scp' ? [FULL_AWS_ACCESS_ID] : []);
     }
 
-    for (const name of prev?.policies ?? []) if (!next.policies.includes(name)) await this.removeOrgPolicy(name);
+    for (const name of prev?.policies ?? [])
+      if (!next.policies.includes(name)) await this.removeOrgPolicy(name);
     for (const id of [...(prev?.ous ?? [])].reverse()) if (!next.ous.includes(id)) await this.removeOu(id);
   }
 
   /** The policy ids a level declares (creating or updating its documents); an empty SCP level is FullAWSAccess. */
-  private async levelPolicies(type: 'scp' | 'rcp', level: number, decl: OrgLevelDecl | undefined, next: OrgState): Promise<string[]> {
+  private async levelPolicies(
+    type: 'scp' | 'rcp',
+    level: number,
+    decl: OrgLevelDecl | undefined,
+    next: OrgState,
+  ): Promise<string[]> {
     const entries = decl?.entries ?? [];
     if (entries.length === 0) return type === 'scp' ? [FULL_AWS_ACCESS_ID] : [];
     const existing = await this.s.listOrgPolicies(type);
@@ -602,12 +694,16 @@ class Applier {
       next.policies.push(name);
       const found = existing.find((p) => p.name === name);
       if (found === undefined) {
-        const created = await this.at(entry.policy.at, () => this.s.createOrgPolicy({ type, name, document: entry.policy.text }));
+        const created = await this.at(entry.policy.at, () =>
+          this.s.createOrgPolicy({ type, name, document: entry.policy.text }),
+        );
         this.changed(`created ${type.toUpperCase()} ${name}`);
         ids.push(created.id);
       } else {
         if (found.document !== entry.policy.text) {
-          await this.at(entry.policy.at, () => this.s.updateOrgPolicy(found.id, { document: entry.policy.text }));
+          await this.at(entry.policy.at, () =>
+            this.s.updateOrgPolicy(found.id, { document: entry.policy.text }),
+          );
           this.changed(`updated ${type.toUpperCase()} ${name}`);
         }
         ids.push(found.id);
@@ -640,7 +736,9 @@ class Applier {
         this.changed(`deleted ${type.toUpperCase()} ${name}`);
       } catch (e) {
         if (!isIamError(e, 'DeleteConflict')) throw e;
-        this.warnings.push(`${type.toUpperCase()} ${name} is no longer declared but is still attached; it is kept`);
+        this.warnings.push(
+          `${type.toUpperCase()} ${name} is no longer declared but is still attached; it is kept`,
+        );
       }
     }
   }
@@ -652,7 +750,9 @@ class Applier {
       this.changed(`deleted organizational unit ${id}`);
     } catch (e) {
       if (!isIamError(e, 'DeleteConflict')) throw e;
-      this.warnings.push(`organizational unit ${id} is no longer used by the bootstrap but is not empty; it is kept`);
+      this.warnings.push(
+        `organizational unit ${id} is no longer used by the bootstrap but is not empty; it is kept`,
+      );
     }
   }
 
@@ -680,7 +780,9 @@ class Applier {
       this.changed(`deleted organization ${org.id}`);
     } catch (e) {
       if (!isIamError(e, 'DeleteConflict')) throw e;
-      this.warnings.push('the organization is no longer declared but still holds accounts, OUs or policies; it is kept');
+      this.warnings.push(
+        'the organization is no longer declared but still holds accounts, OUs or policies; it is kept',
+      );
     }
   }
 }

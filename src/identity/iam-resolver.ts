@@ -10,8 +10,7 @@
 import type { CompiledPolicy } from '../policy/compile.js';
 import type { PolicySet } from '../policy/decide.js';
 import type { Principal } from '../policy/request.js';
-import type { SessionClaims } from '../sts/session-token.js';
-import type { TokenKeyRing } from '../sts/session-token.js';
+import { checkClaims, type SessionClaims, type TokenKeyRing } from '../sts/session-token.js';
 import { isTemporaryAccessKeyId } from '../sts/credentials.js';
 import { canonicalUserId, rootPrincipal } from './account.js';
 import type { IamStore } from './iam-store.js';
@@ -125,7 +124,10 @@ export class IamResolver implements IdentityResolver {
     return this.longTermIdentity(key, generation);
   }
 
-  private async longTermIdentity(key: AccessKeyWithSecret, generation: number): Promise<ResolvedIdentity | undefined> {
+  private async longTermIdentity(
+    key: AccessKeyWithSecret,
+    generation: number,
+  ): Promise<ResolvedIdentity | undefined> {
     if (key.userName === null) {
       const account = await this.accountGrant(key.account, generation);
       return rootIdentity(key.account, key.accessKeyId, key.secretAccessKey.reveal(), account.scp);
@@ -133,7 +135,12 @@ export class IamResolver implements IdentityResolver {
     const user = await this.userGrant(key.account, key.userName, generation);
     // The key row outlives nothing (foreign key), so a missing user means a racing delete.
     if (user === null) return undefined;
-    const principal: Principal = { type: 'user', arn: user.arn, account: key.account, canonicalUser: canonicalUserId(key.account) };
+    const principal: Principal = {
+      type: 'user',
+      arn: user.arn,
+      account: key.account,
+      canonicalUser: canonicalUserId(key.account),
+    };
     return frozen({
       accessKeyId: key.accessKeyId,
       secretAccessKey: key.secretAccessKey.reveal(),
@@ -151,8 +158,8 @@ export class IamResolver implements IdentityResolver {
     const now = this.now();
     const cached = this.sessions.get(token);
     if (cached !== undefined) {
-      // The same checks open() makes; the cache only saves the decryption and the compiling.
-      this.tokens.open(token, { accessKeyId, now });
+      // The checks open() makes after decrypting: the cache saves the decryption and the compiling.
+      checkClaims(cached.claims, { accessKeyId, now });
       return cached;
     }
     const claims = this.tokens.open(token, { accessKeyId, now });
@@ -182,7 +189,8 @@ export class IamResolver implements IdentityResolver {
       const roleName = lastSegment(p.roleArn);
       const role = await this.roleGrant(account, roleName, generation);
       // A deleted (or deleted and re-created) role grants its old sessions nothing.
-      const grant: PrincipalGrant = role !== null && role.roleId === p.roleId ? role : await this.noGrant(account, generation);
+      const grant: PrincipalGrant =
+        role !== null && role.roleId === p.roleId ? role : await this.noGrant(account, generation);
       return frozen({
         ...base,
         principal: {
@@ -220,7 +228,10 @@ export class IamResolver implements IdentityResolver {
     // GetSessionToken: the caller itself, with its own policies.
     if (p.userName === undefined) {
       const acct = await this.accountGrant(account, generation);
-      return frozen({ ...rootIdentity(account, base.accessKeyId, base.secretAccessKey, acct.scp), sessionToken: token });
+      return frozen({
+        ...rootIdentity(account, base.accessKeyId, base.secretAccessKey, acct.scp),
+        sessionToken: token,
+      });
     }
     const user = await this.userByArn(account, p.subjectArn, p.subjectId, generation);
     return frozen({
@@ -234,7 +245,12 @@ export class IamResolver implements IdentityResolver {
   }
 
   /** The user named by an ARN, if it still exists with the same unique id. */
-  private async userByArn(account: string, arn: string, id: string, generation: number): Promise<UserGrant | null> {
+  private async userByArn(
+    account: string,
+    arn: string,
+    id: string,
+    generation: number,
+  ): Promise<UserGrant | null> {
     const parsed = parseIamArn(arn);
     if (parsed === undefined || parsed.type !== 'user') return null;
     const user = await this.userGrant(account, parsed.name, generation);
@@ -247,7 +263,9 @@ export class IamResolver implements IdentityResolver {
       value: await this.store.getPolicyDocument(arn),
     }));
     // A deleted managed session policy grants nothing (and still keeps the session restricted).
-    return doc === null ? this.cache.allowNothing(arn, 'session') : this.cache.compileStored(doc.document, arn, 'session');
+    return doc === null
+      ? this.cache.allowNothing(arn, 'session')
+      : this.cache.compileStored(doc.document, arn, 'session');
   }
 
   // ---------------------------------------------------------------- memoized grants
@@ -259,14 +277,20 @@ export class IamResolver implements IdentityResolver {
   private userGrant(account: string, name: string, generation: number): Promise<UserGrant | null> {
     return this.cache.memo(`user:${account}:${nameKey(name)}`, generation, async () => {
       const auth = await this.store.userAuthorization(account, name);
-      return { generation: auth?.generation ?? generation, value: auth === null ? null : this.compileUser(auth) };
+      return {
+        generation: auth?.generation ?? generation,
+        value: auth === null ? null : this.compileUser(auth),
+      };
     });
   }
 
   private roleGrant(account: string, name: string, generation: number): Promise<RoleGrant | null> {
     return this.cache.memo(`role:${account}:${nameKey(name)}`, generation, async () => {
       const auth = await this.store.roleAuthorization(account, name);
-      return { generation: auth?.generation ?? generation, value: auth === null ? null : this.compileRole(auth) };
+      return {
+        generation: auth?.generation ?? generation,
+        value: auth === null ? null : this.compileRole(auth),
+      };
     });
   }
 
@@ -274,7 +298,10 @@ export class IamResolver implements IdentityResolver {
     return this.cache.memo(`account:${account}`, generation, async () => {
       const auth = await this.store.accountAuthorization(account);
       const org = auth?.organization ?? null;
-      return { generation: auth?.generation ?? generation, value: { scp: this.levels(org, 'scp'), rcp: this.levels(org, 'rcp') } };
+      return {
+        generation: auth?.generation ?? generation,
+        value: { scp: this.levels(org, 'scp'), rcp: this.levels(org, 'rcp') },
+      };
     });
   }
 
@@ -290,10 +317,14 @@ export class IamResolver implements IdentityResolver {
         identity.push(this.cache.compileStored(m.document, m.arn, 'identity'));
       }
     };
-    for (const p of auth.inline) identity.push(this.cache.compileStored(p.document, `user/${u.name}/inline/${p.name}`, 'identity'));
+    for (const p of auth.inline)
+      identity.push(this.cache.compileStored(p.document, `user/${u.name}/inline/${p.name}`, 'identity'));
     managed(auth.attached);
     for (const g of auth.groups) {
-      for (const p of g.inline) identity.push(this.cache.compileStored(p.document, `group/${g.group.name}/inline/${p.name}`, 'identity'));
+      for (const p of g.inline)
+        identity.push(
+          this.cache.compileStored(p.document, `group/${g.group.name}/inline/${p.name}`, 'identity'),
+        );
       managed(g.attached);
     }
     return {
@@ -302,7 +333,10 @@ export class IamResolver implements IdentityResolver {
       name: u.name,
       tags: u.tags,
       identity,
-      boundary: auth.boundary === null ? null : this.cache.compileStored(auth.boundary.document, auth.boundary.arn, 'boundary'),
+      boundary:
+        auth.boundary === null
+          ? null
+          : this.cache.compileStored(auth.boundary.document, auth.boundary.arn, 'boundary'),
       scp: this.levels(auth.organization, 'scp'),
     };
   }
@@ -317,7 +351,10 @@ export class IamResolver implements IdentityResolver {
       roleId: r.id,
       tags: r.tags,
       identity,
-      boundary: auth.boundary === null ? null : this.cache.compileStored(auth.boundary.document, auth.boundary.arn, 'boundary'),
+      boundary:
+        auth.boundary === null
+          ? null
+          : this.cache.compileStored(auth.boundary.document, auth.boundary.arn, 'boundary'),
       scp: this.levels(auth.organization, 'scp'),
     };
   }
@@ -326,7 +363,9 @@ export class IamResolver implements IdentityResolver {
   private levels(org: OrganizationPath | null, type: 'scp' | 'rcp'): Levels | undefined {
     if (org === null) return undefined;
     return org.levels.map((level) =>
-      (type === 'scp' ? level.scps : level.rcps).map((p) => this.cache.compileStored(p.document, orgPolicyArn(org, p), type)),
+      (type === 'scp' ? level.scps : level.rcps).map((p) =>
+        this.cache.compileStored(p.document, orgPolicyArn(org, p), type),
+      ),
     );
   }
 
@@ -350,7 +389,12 @@ function frozen(identity: ResolvedIdentity): ResolvedIdentity {
   return Object.freeze(identity);
 }
 
-function rootIdentity(account: string, accessKeyId: string, secret: string, scp: Levels | undefined): ResolvedIdentity {
+function rootIdentity(
+  account: string,
+  accessKeyId: string,
+  secret: string,
+  scp: Levels | undefined,
+): ResolvedIdentity {
   return frozen({
     accessKeyId,
     secretAccessKey: secret,
@@ -362,7 +406,9 @@ function rootIdentity(account: string, accessKeyId: string, secret: string, scp:
 }
 
 function policiesOf(grant: PrincipalGrant, session: readonly CompiledPolicy[]): PrincipalPolicies {
-  const out: { -readonly [K in keyof PrincipalPolicies]: PrincipalPolicies[K] } = { identity: grant.identity };
+  const out: { -readonly [K in keyof PrincipalPolicies]: PrincipalPolicies[K] } = {
+    identity: grant.identity,
+  };
   if (grant.boundary !== null) out.boundary = grant.boundary;
   if (session.length > 0) out.session = session;
   if (grant.scp !== undefined) out.scp = grant.scp;

@@ -162,7 +162,10 @@ export interface IamStore {
   // ---- managed policies
   createPolicy(input: CreatePolicyInput): Promise<ManagedPolicyRecord>;
   getPolicy(arn: string): Promise<ManagedPolicyRecord | null>;
-  listPolicies(account: string, options?: ListOptions & { readonly onlyAttached?: boolean }): Promise<ManagedPolicyRecord[]>;
+  listPolicies(
+    account: string,
+    options?: ListOptions & { readonly onlyAttached?: boolean },
+  ): Promise<ManagedPolicyRecord[]>;
   /** DeleteConflict while attached, used as a boundary, or holding non-default versions. */
   deletePolicy(arn: string): Promise<void>;
   /** LimitExceeded when the policy already has 5 versions. */
@@ -195,7 +198,12 @@ export interface IamStore {
   /** The key with its secret, whatever its status (the resolver checks it). */
   findAccessKey(accessKeyId: string): Promise<AccessKeyWithSecret | null>;
   listAccessKeys(account: string, userName: string | null): Promise<AccessKeyRecord[]>;
-  updateAccessKey(account: string, userName: string | null, accessKeyId: string, status: AccessKeyStatus): Promise<void>;
+  updateAccessKey(
+    account: string,
+    userName: string | null,
+    accessKeyId: string,
+    status: AccessKeyStatus,
+  ): Promise<void>;
   deleteAccessKey(account: string, userName: string | null, accessKeyId: string): Promise<void>;
   /** Bookkeeping only: does not bump the generation. */
   recordAccessKeyUse(accessKeyId: string, used: AccessKeyLastUsed): Promise<void>;
@@ -207,7 +215,10 @@ export interface IamStore {
   /** DeleteConflict while it has OUs, accounts or customer policies. */
   deleteOrganization(): Promise<void>;
   /** New OUs get FullAWSAccess attached, as in AWS. */
-  createOrganizationalUnit(input: { readonly parentId: string; readonly name: string }): Promise<OrganizationalUnitRecord>;
+  createOrganizationalUnit(input: {
+    readonly parentId: string;
+    readonly name: string;
+  }): Promise<OrganizationalUnitRecord>;
   getOrganizationalUnit(id: string): Promise<OrganizationalUnitRecord | null>;
   listOrganizationalUnits(parentId: string): Promise<OrganizationalUnitRecord[]>;
   renameOrganizationalUnit(id: string, name: string): Promise<void>;

@@ -282,10 +282,16 @@ function invalid(message: string): IamError {
 }
 
 /** Throws InvalidInput unless `name` is a valid IAM user/group/role/policy name. */
-export function checkName(kind: 'user' | 'group' | 'role' | 'policy', name: string, field = `${kind}Name`): void {
+export function checkName(
+  kind: 'user' | 'group' | 'role' | 'policy',
+  name: string,
+  field = `${kind}Name`,
+): void {
   const max = NAME_LENGTH[kind];
   if (name.length < 1 || name.length > max) {
-    throw invalid(`1 validation error detected: Value '${name}' at '${field}' failed to satisfy constraint: Member must have length between 1 and ${max}`);
+    throw invalid(
+      `1 validation error detected: Value '${name}' at '${field}' failed to satisfy constraint: Member must have length between 1 and ${max}`,
+    );
   }
   if (!NAME.test(name)) {
     throw invalid(
@@ -307,7 +313,11 @@ export function checkAccountId(id: string): void {
 }
 
 export function checkMaxSessionDuration(seconds: number): void {
-  if (!Number.isInteger(seconds) || seconds < IAM_LIMITS.minSessionDuration || seconds > IAM_LIMITS.maxSessionDuration) {
+  if (
+    !Number.isInteger(seconds) ||
+    seconds < IAM_LIMITS.minSessionDuration ||
+    seconds > IAM_LIMITS.maxSessionDuration
+  ) {
     throw invalid(
       `1 validation error detected: Value '${seconds}' at 'maxSessionDuration' failed to satisfy constraint: Member must have value between ${IAM_LIMITS.minSessionDuration} and ${IAM_LIMITS.maxSessionDuration}`,
     );
@@ -322,25 +332,32 @@ export function checkDescription(description: string | null | undefined): void {
 
 /** AWS access key ids: 16–128 word characters. */
 export function checkAccessKeyId(id: string): void {
-  if (!/^\w{16,128}$/.test(id)) throw invalid(`Access key id ${JSON.stringify(id)} must be 16 to 128 letters, digits or underscores.`);
+  if (!/^\w{16,128}$/.test(id))
+    throw invalid(`Access key id ${JSON.stringify(id)} must be 16 to 128 letters, digits or underscores.`);
 }
 
 export function checkTags(tags: Tags): void {
   const keys = Object.keys(tags);
   if (keys.length > IAM_LIMITS.tagsPerEntity) {
-    throw new IamError('LimitExceeded', `The number of tags has reached the maximum limit of ${IAM_LIMITS.tagsPerEntity}.`);
+    throw new IamError(
+      'LimitExceeded',
+      `The number of tags has reached the maximum limit of ${IAM_LIMITS.tagsPerEntity}.`,
+    );
   }
   const seen = new Set<string>();
   for (const key of keys) {
     const value = tags[key] as string;
-    if (key.length < 1 || key.length > 128 || !TAG_KEY.test(key)) throw invalid(`The tag key ${JSON.stringify(key)} is invalid.`);
-    if (key.toLowerCase().startsWith('aws:')) throw invalid(`The tag key ${JSON.stringify(key)} uses the reserved prefix aws:.`);
+    if (key.length < 1 || key.length > 128 || !TAG_KEY.test(key))
+      throw invalid(`The tag key ${JSON.stringify(key)} is invalid.`);
+    if (key.toLowerCase().startsWith('aws:'))
+      throw invalid(`The tag key ${JSON.stringify(key)} uses the reserved prefix aws:.`);
     if (typeof value !== 'string' || value.length > 256 || !TAG_VALUE.test(value)) {
       throw invalid(`The tag value for key ${JSON.stringify(key)} is invalid.`);
     }
     // IAM tag keys are unique without regard to case.
     const folded = key.toLowerCase();
-    if (seen.has(folded)) throw invalid(`Duplicate tag keys found: ${JSON.stringify(key)}. Tag keys are case insensitive.`);
+    if (seen.has(folded))
+      throw invalid(`Duplicate tag keys found: ${JSON.stringify(key)}. Tag keys are case insensitive.`);
     seen.add(folded);
   }
 }
@@ -412,7 +429,12 @@ const IAM_ARN = /^arn:aws:iam::(\d{12}):(user|group|role|policy)(\/(?:[\u0021-\u
 export function parseIamArn(arn: string): ParsedIamArn | undefined {
   const m = IAM_ARN.exec(arn);
   if (m === null) return undefined;
-  return { account: m[1] as string, type: m[2] as ParsedIamArn['type'], path: m[3] as string, name: m[4] as string };
+  return {
+    account: m[1] as string,
+    type: m[2] as ParsedIamArn['type'],
+    path: m[3] as string,
+    name: m[4] as string,
+  };
 }
 
 /** The account and name of a customer managed policy ARN, or InvalidInput / NoSuchEntity. */

@@ -88,7 +88,13 @@ export class PolicyCache {
   private readonly entries: Lru<string, MemoEntry>;
   private readonly loading = new Map<string, Promise<MemoEntry>>();
   private readonly onInvalid: PolicyCacheOptions['onInvalidStoredPolicy'];
-  private readonly counters: PolicyCacheStats = { compiled: 0, compileHits: 0, compileMisses: 0, memoHits: 0, memoLoads: 0 };
+  private readonly counters: PolicyCacheStats = {
+    compiled: 0,
+    compileHits: 0,
+    compileMisses: 0,
+    memoHits: 0,
+    memoLoads: 0,
+  };
 
   constructor(options: PolicyCacheOptions = {}) {
     this.compiled = new Lru(options.maxCompiled ?? 10_000);
@@ -125,7 +131,8 @@ export class PolicyCache {
   /** The compiled policy, or MalformedPolicyDocument naming every problem (for the write path). */
   compile(text: string, id: string, type: PolicyType): CompiledPolicy {
     const r = this.base(text, type);
-    if ('problems' in r) throw new IamError('MalformedPolicyDocument', r.problems.map((p) => p.message).join('; '));
+    if ('problems' in r)
+      throw new IamError('MalformedPolicyDocument', r.problems.map((p) => p.message).join('; '));
     return withId(r.policy, id);
   }
 

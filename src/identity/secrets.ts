@@ -51,7 +51,8 @@ export class MasterKey {
   readonly #bytes: Buffer;
 
   constructor(bytes: Buffer) {
-    if (bytes.length !== KEY_BYTES) throw new Error(`the master key must be ${KEY_BYTES} bytes, got ${bytes.length}`);
+    if (bytes.length !== KEY_BYTES)
+      throw new Error(`the master key must be ${KEY_BYTES} bytes, got ${bytes.length}`);
     this.#bytes = Buffer.from(bytes);
   }
 
@@ -89,7 +90,9 @@ function decodeKey(text: string, where: string): MasterKey {
   const bytes = Buffer.from(trimmed, 'base64');
   // Buffer.from ignores junk characters; insist the text is exactly the base64 of 32 bytes.
   if (bytes.length !== KEY_BYTES || bytes.toString('base64') !== trimmed) {
-    throw new Error(`${where} must be the base64 encoding of ${KEY_BYTES} random bytes (e.g. \`openssl rand -base64 32\`)`);
+    throw new Error(
+      `${where} must be the base64 encoding of ${KEY_BYTES} random bytes (e.g. \`openssl rand -base64 32\`)`,
+    );
   }
   return new MasterKey(bytes);
 }
@@ -98,9 +101,13 @@ function decodeKey(text: string, where: string): MasterKey {
  * The master key from PORTCULLIS_MASTER_KEY, else <dataDir>/master.key, else a new random key
  * written there with mode 0600. Refuses a key file others can read (like ssh does).
  */
-export async function loadMasterKey(dataDir: string, env: NodeJS.ProcessEnv = process.env): Promise<LoadedMasterKey> {
+export async function loadMasterKey(
+  dataDir: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<LoadedMasterKey> {
   const fromEnv = env['PORTCULLIS_MASTER_KEY'];
-  if (fromEnv !== undefined && fromEnv !== '') return { key: decodeKey(fromEnv, 'PORTCULLIS_MASTER_KEY'), source: 'env' };
+  if (fromEnv !== undefined && fromEnv !== '')
+    return { key: decodeKey(fromEnv, 'PORTCULLIS_MASTER_KEY'), source: 'env' };
 
   const file = join(dataDir, MASTER_KEY_FILE);
   const existing = await readKeyFile(file);

@@ -52,9 +52,19 @@ export class SessionTokenError extends Error {
 /** Who the session is. */
 export type SessionPrincipal =
   /** sts:AssumeRole (and its SAML/web-identity variants). */
-  | { readonly type: 'assumed-role'; readonly roleArn: string; readonly roleId: string; readonly sessionName: string }
+  | {
+      readonly type: 'assumed-role';
+      readonly roleArn: string;
+      readonly roleId: string;
+      readonly sessionName: string;
+    }
   /** sts:GetFederationToken: `name` is the federated user's name, `userArn`/`userId` the IAM user who federated. */
-  | { readonly type: 'federated-user'; readonly name: string; readonly userArn: string; readonly userId: string }
+  | {
+      readonly type: 'federated-user';
+      readonly name: string;
+      readonly userArn: string;
+      readonly userId: string;
+    }
   /** sts:GetSessionToken: the IAM user (or account root, without `userName`) itself. */
   | {
       readonly type: 'session-token';
@@ -164,7 +174,12 @@ function fromWire(value: unknown): SessionClaims | undefined {
   } else if (w.t === 'f' && isString(w.n) && isString(w.ua) && isString(w.ui)) {
     principal = { type: 'federated-user', name: w.n, userArn: w.ua, userId: w.ui };
   } else if (w.t === 's' && isString(w.ua) && isString(w.ui) && (w.un === undefined || isString(w.un))) {
-    principal = { type: 'session-token', subjectArn: w.ua, subjectId: w.ui, ...(w.un !== undefined ? { userName: w.un } : {}) };
+    principal = {
+      type: 'session-token',
+      subjectArn: w.ua,
+      subjectId: w.ui,
+      ...(w.un !== undefined ? { userName: w.un } : {}),
+    };
   } else {
     return undefined;
   }
@@ -249,7 +264,8 @@ export class TokenKeyRing {
         keys.push(deriveTokenKey(master, id));
       } else {
         const key = Buffer.from(m[2], 'base64');
-        if (key.length !== KEY_BYTES) throw new Error(`PORTCULLIS_TOKEN_KEYS: key ${id} is not ${KEY_BYTES} bytes of base64`);
+        if (key.length !== KEY_BYTES)
+          throw new Error(`PORTCULLIS_TOKEN_KEYS: key ${id} is not ${KEY_BYTES} bytes of base64`);
         keys.push({ id, key });
       }
     }
@@ -276,15 +292,13 @@ export class TokenKeyRing {
    */
   open(token: string, options: OpenOptions = {}): SessionClaims {
     const claims = this.unseal(token);
-    if (options.accessKeyId !== undefined && !sameId(claims.accessKeyId, options.accessKeyId)) {
-      throw new SessionTokenError('InvalidClientTokenId');
-    }
-    if ((options.now ?? Date.now()) >= claims.expiresAt.getTime()) throw new SessionTokenError('ExpiredToken');
+    checkClaims(claims, options);
     return claims;
   }
 
   private unseal(token: string): SessionClaims {
-    if (token.length > MAX_TOKEN_LENGTH || !BASE64URL.test(token)) throw new SessionTokenError('InvalidToken');
+    if (token.length > MAX_TOKEN_LENGTH || !BASE64URL.test(token))
+      throw new SessionTokenError('InvalidToken');
     const bytes = Buffer.from(token, 'base64url');
     // Canonical encoding only: one token, one string (base64url decoding is lenient about tails).
     if (bytes.length < HEADER_BYTES + IV_BYTES + TAG_BYTES || bytes.toString('base64url') !== token) {
@@ -321,6 +335,17 @@ export class TokenKeyRing {
   [inspect.custom](): string {
     return this.toJSON();
   }
+}
+
+/**
+ * The checks every use of opened claims needs, also when they come from a cache: the token
+ * belongs to the request's access key id (InvalidClientTokenId) and has not expired (ExpiredToken).
+ */
+export function checkClaims(claims: SessionClaims, options: OpenOptions = {}): void {
+  if (options.accessKeyId !== undefined && !sameId(claims.accessKeyId, options.accessKeyId)) {
+    throw new SessionTokenError('InvalidClientTokenId');
+  }
+  if ((options.now ?? Date.now()) >= claims.expiresAt.getTime()) throw new SessionTokenError('ExpiredToken');
 }
 
 /** Constant-time id comparison (ids are not secret, but the habit costs nothing here). */

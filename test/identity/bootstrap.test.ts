@@ -38,12 +38,20 @@ function contractFile(): Record<string, unknown> {
       {
         id: ACCT,
         name: 'main',
-        root: { accessKeyId: 'AKIAMAINROOT00000001', secretAccessKey: 'rootsecretrootsecretrootsecretrootsecret' },
+        root: {
+          accessKeyId: 'AKIAMAINROOT00000001',
+          secretAccessKey: 'rootsecretrootsecretrootsecretrootsecret',
+        },
         users: [
           {
             name: 'ram_test_app',
             path: '/',
-            accessKeys: [{ accessKeyId: 'AKIARAMTESTAPP000001', secretAccessKey: 'appsecretappsecretappsecretappsecretapps' }],
+            accessKeys: [
+              {
+                accessKeyId: 'AKIARAMTESTAPP000001',
+                secretAccessKey: 'appsecretappsecretappsecretappsecretapps',
+              },
+            ],
             groups: ['apps'],
             policies: { 'inline-name': allow('s3:GetObject', 'arn:aws:s3:::ram-test-app/*') },
             managedPolicies: [`arn:aws:iam::${ACCT}:policy/Name`],
@@ -58,7 +66,13 @@ function contractFile(): Record<string, unknown> {
             name: 'RamTestAppWrite',
             trustPolicy: {
               Version: '2012-10-17',
-              Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${ACCT}:user/ram_test_app` }, Action: 'sts:AssumeRole' }],
+              Statement: [
+                {
+                  Effect: 'Allow',
+                  Principal: { AWS: `arn:aws:iam::${ACCT}:user/ram_test_app` },
+                  Action: 'sts:AssumeRole',
+                },
+              ],
             },
             policies: {},
             managedPolicies: [],
@@ -86,7 +100,10 @@ describe('bootstrap', () => {
   beforeEach(async () => {
     await store?.close();
     const db = await openSqliteDatabase({ path: join(dir, `${Date.now()}-${Math.random()}.db`) });
-    store = new SqlIamStore(db, sqliteTraits, { secrets: SecretBox.forAccessKeys(master), ownsDatabase: true });
+    store = new SqlIamStore(db, sqliteTraits, {
+      secrets: SecretBox.forAccessKeys(master),
+      ownsDatabase: true,
+    });
   });
 
   const apply = (file: unknown): Promise<BootstrapResult> => applyBootstrap(store, parseBootstrap(file));
@@ -98,19 +115,39 @@ describe('bootstrap', () => {
     assert.equal((await store.getAccount(ACCT))?.name, 'main');
     const user = await store.getUser(ACCT, 'ram_test_app');
     assert.deepEqual(user?.tags, { team: 'mobile' });
-    assert.equal((await store.findAccessKey('AKIARAMTESTAPP000001'))?.secretAccessKey.reveal(), 'appsecretappsecretappsecretappsecretapps');
+    assert.equal(
+      (await store.findAccessKey('AKIARAMTESTAPP000001'))?.secretAccessKey.reveal(),
+      'appsecretappsecretappsecretappsecretapps',
+    );
     assert.equal((await store.findAccessKey('AKIAMAINROOT00000001'))?.userName, null);
-    assert.deepEqual((await store.listGroupsForUser(ACCT, 'ram_test_app')).map((g) => g.name), ['apps']);
-    assert.deepEqual((await store.listAttachedPolicies({ account: ACCT, kind: 'user', name: 'ram_test_app' })).map((p) => p.name), ['Name']);
-    const inline = await store.getInlinePolicy({ account: ACCT, kind: 'user', name: 'ram_test_app' }, 'inline-name');
-    assert.deepEqual(JSON.parse(inline?.document ?? ''), allow('s3:GetObject', 'arn:aws:s3:::ram-test-app/*'));
+    assert.deepEqual(
+      (await store.listGroupsForUser(ACCT, 'ram_test_app')).map((g) => g.name),
+      ['apps'],
+    );
+    assert.deepEqual(
+      (await store.listAttachedPolicies({ account: ACCT, kind: 'user', name: 'ram_test_app' })).map(
+        (p) => p.name,
+      ),
+      ['Name'],
+    );
+    const inline = await store.getInlinePolicy(
+      { account: ACCT, kind: 'user', name: 'ram_test_app' },
+      'inline-name',
+    );
+    assert.deepEqual(
+      JSON.parse(inline?.document ?? ''),
+      allow('s3:GetObject', 'arn:aws:s3:::ram-test-app/*'),
+    );
     assert.equal((await store.getRole(ACCT, 'RamTestAppWrite'))?.maxSessionDuration, 3600);
     // `scp: [[]]`: one level, the root, keeping FullAWSAccess (a target always has an SCP).
     const path = await store.organizationPath(ACCT);
-    assert.deepEqual(path?.levels.map((l) => [l.kind, l.scps.map((p) => p.name), l.rcps.length]), [
-      ['root', ['FullAWSAccess'], 0],
-      ['account', ['FullAWSAccess'], 0],
-    ]);
+    assert.deepEqual(
+      path?.levels.map((l) => [l.kind, l.scps.map((p) => p.name), l.rcps.length]),
+      [
+        ['root', ['FullAWSAccess'], 0],
+        ['account', ['FullAWSAccess'], 0],
+      ],
+    );
   });
 
   it('changes nothing when applied again (not even the generation)', async () => {
@@ -131,7 +168,10 @@ describe('bootstrap', () => {
     const id = await resolver.resolveAccessKey('AKIARAMTESTAPP000001');
     assert.ok(id);
     const at = (action: string, resource: string) =>
-      decide({ principal: id.principal, action, resource, resourceAccount: ACCT, context: contextFrom() }, id.policies).decision;
+      decide(
+        { principal: id.principal, action, resource, resourceAccount: ACCT, context: contextFrom() },
+        id.policies,
+      ).decision;
     assert.equal(at('s3:GetObject', 'arn:aws:s3:::ram-test-app/k'), 'Allowed');
     assert.equal(at('s3:PutObject', 'arn:aws:s3:::ram-test-app/k'), 'Allowed');
     assert.equal(at('s3:ListBucket', 'arn:aws:s3:::ram-test-app'), 'Allowed');
@@ -147,12 +187,29 @@ describe('bootstrap', () => {
     const account = (file['accounts'] as Record<string, unknown>[])[0] as Record<string, unknown>;
     const users = account['users'] as Record<string, unknown>[];
     const app = users[0] as Record<string, unknown>;
-    app['policies'] = { 'inline-name': allow('s3:GetObject', 'arn:aws:s3:::other/*'), second: allow('s3:ListBucket', '*') };
+    app['policies'] = {
+      'inline-name': allow('s3:GetObject', 'arn:aws:s3:::other/*'),
+      second: allow('s3:ListBucket', '*'),
+    };
     app['tags'] = { owner: 'me' };
     app['groups'] = [];
-    app['accessKeys'] = [{ accessKeyId: 'AKIARAMTESTAPP000001', secretAccessKey: 'newsecretnewsecretnewsecretnewsecretnews', status: 'Inactive' }];
-    (account['managedPolicies'] as Record<string, unknown>[])[0] = { name: 'Name', document: allow('s3:*', '*') };
-    users.push({ name: 'second', accessKeys: [{ accessKeyId: 'AKIASECOND000000001X', secretAccessKey: 'secondsecondsecondsecondsecondsecondsecs' }] });
+    app['accessKeys'] = [
+      {
+        accessKeyId: 'AKIARAMTESTAPP000001',
+        secretAccessKey: 'newsecretnewsecretnewsecretnewsecretnews',
+        status: 'Inactive',
+      },
+    ];
+    (account['managedPolicies'] as Record<string, unknown>[])[0] = {
+      name: 'Name',
+      document: allow('s3:*', '*'),
+    };
+    users.push({
+      name: 'second',
+      accessKeys: [
+        { accessKeyId: 'AKIASECOND000000001X', secretAccessKey: 'secondsecondsecondsecondsecondsecondsecs' },
+      ],
+    });
     account['roles'] = [];
 
     const result = await apply(file);
@@ -165,10 +222,13 @@ describe('bootstrap', () => {
     assert.equal(key?.secretAccessKey.reveal(), 'newsecretnewsecretnewsecretnewsecretnews');
     assert.equal(key?.status, 'Inactive');
     const policyArn = `arn:aws:iam::${ACCT}:policy/Name`;
-    assert.deepEqual([(await store.getPolicy(policyArn))?.defaultVersionId, JSON.parse((await store.getPolicyDocument(policyArn))?.document ?? '')], [
-      'v2',
-      allow('s3:*', '*'),
-    ]);
+    assert.deepEqual(
+      [
+        (await store.getPolicy(policyArn))?.defaultVersionId,
+        JSON.parse((await store.getPolicyDocument(policyArn))?.document ?? ''),
+      ],
+      ['v2', allow('s3:*', '*')],
+    );
     assert.ok(await store.getUser(ACCT, 'second'));
     assert.equal(await store.getRole(ACCT, 'RamTestAppWrite'), null);
     assert.ok(result.changes.includes(`deleted role ${ACCT}/RamTestAppWrite`));
@@ -207,7 +267,10 @@ describe('bootstrap', () => {
   it('keeps a no-longer-declared managed policy that something created at run time still uses', async () => {
     await apply(contractFile());
     await store.createUser({ account: ACCT, name: 'runtime' });
-    await store.attachPolicy({ account: ACCT, kind: 'user', name: 'runtime' }, `arn:aws:iam::${ACCT}:policy/Name`);
+    await store.attachPolicy(
+      { account: ACCT, kind: 'user', name: 'runtime' },
+      `arn:aws:iam::${ACCT}:policy/Name`,
+    );
     const file = contractFile();
     const account = (file['accounts'] as Record<string, unknown>[])[0] as Record<string, unknown>;
     account['managedPolicies'] = [];
@@ -218,8 +281,22 @@ describe('bootstrap', () => {
   });
 
   it('builds SCP/RCP levels (root, OUs, accounts) and tears the organization down when dropped', async () => {
-    const deny = { Version: '2012-10-17', Statement: [{ Effect: 'Deny', Action: 's3:DeleteBucket', Resource: '*' }] };
-    const rcp = { Version: '2012-10-17', Statement: [{ Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: '*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }] };
+    const deny = {
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Deny', Action: 's3:DeleteBucket', Resource: '*' }],
+    };
+    const rcp = {
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Effect: 'Deny',
+          Principal: '*',
+          Action: 's3:*',
+          Resource: '*',
+          Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+        },
+      ],
+    };
     const file = contractFile();
     file['organization'] = {
       scp: [['FullAWSAccess', deny], [allow('s3:*', '*')], []],
@@ -228,19 +305,31 @@ describe('bootstrap', () => {
     };
     await apply(file);
     const path = await store.organizationPath(ACCT);
-    assert.deepEqual(path?.levels.map((l) => [l.kind, l.scps.map((p) => p.name), l.rcps.map((p) => p.name)]), [
-      // Byte order: upper case first.
-      ['root', ['FullAWSAccess', 'bootstrap-scp-0-2'], []],
-      ['ou', ['bootstrap-scp-1-1'], []],
-      ['account', ['FullAWSAccess'], ['bootstrap-rcp-2-1']],
-    ]);
+    assert.deepEqual(
+      path?.levels.map((l) => [l.kind, l.scps.map((p) => p.name), l.rcps.map((p) => p.name)]),
+      [
+        // Byte order: upper case first.
+        ['root', ['FullAWSAccess', 'bootstrap-scp-0-2'], []],
+        ['ou', ['bootstrap-scp-1-1'], []],
+        ['account', ['FullAWSAccess'], ['bootstrap-rcp-2-1']],
+      ],
+    );
     const resolver = new IamResolver({ store, tokens: TokenKeyRing.fromMasterKey(master) });
     const id = await resolver.resolveAccessKey('AKIARAMTESTAPP000001');
     assert.ok(id);
-    const d = decide({ principal: id.principal, action: 's3:DeleteBucket', resource: 'arn:aws:s3:::ram-test-app', resourceAccount: ACCT, context: contextFrom() }, {
-      identity: [...(id.policies.identity ?? []), ...(id.policies.identity ?? [])],
-      scp: id.policies.scp,
-    });
+    const d = decide(
+      {
+        principal: id.principal,
+        action: 's3:DeleteBucket',
+        resource: 'arn:aws:s3:::ram-test-app',
+        resourceAccount: ACCT,
+        context: contextFrom(),
+      },
+      {
+        identity: [...(id.policies.identity ?? []), ...(id.policies.identity ?? [])],
+        scp: id.policies.scp,
+      },
+    );
     assert.deepEqual([d.decision, d.deniedBy], ['ExplicitlyDenied', 'scp']);
     assert.deepEqual((await apply(file)).changes, []);
 
@@ -248,10 +337,13 @@ describe('bootstrap', () => {
     file['organization'] = { scp: [[], [deny]], accounts: [ACCT] };
     await apply(file);
     const flat = await store.organizationPath(ACCT);
-    assert.deepEqual(flat?.levels.map((l) => [l.kind, l.scps.map((p) => p.name), l.rcps.length]), [
-      ['root', ['FullAWSAccess'], 0],
-      ['account', ['bootstrap-scp-1-1'], 0],
-    ]);
+    assert.deepEqual(
+      flat?.levels.map((l) => [l.kind, l.scps.map((p) => p.name), l.rcps.length]),
+      [
+        ['root', ['FullAWSAccess'], 0],
+        ['account', ['bootstrap-scp-1-1'], 0],
+      ],
+    );
     assert.equal((await store.listOrgPolicies('rcp')).length, 0);
     assert.deepEqual((await apply(file)).changes, []);
 
@@ -264,17 +356,27 @@ describe('bootstrap', () => {
 
   it('names the JSON path of a bad policy, exactly', async () => {
     const file = contractFile();
-    const users = ((file['accounts'] as Record<string, unknown>[])[0] as Record<string, unknown>)['users'] as Record<string, unknown>[];
+    const users = ((file['accounts'] as Record<string, unknown>[])[0] as Record<string, unknown>)[
+      'users'
+    ] as Record<string, unknown>[];
     users.push({
       name: 'second',
-      policies: { 'inline-name': { Version: '2012-10-17', Statement: [{ Effect: 'allow ', Action: '*', Resource: '*' }] } },
+      policies: {
+        'inline-name': {
+          Version: '2012-10-17',
+          Statement: [{ Effect: 'allow ', Action: '*', Resource: '*' }],
+        },
+      },
     });
     assert.throws(
       () => parseBootstrap(file),
       (e: unknown) => {
         assert.ok(e instanceof BootstrapError);
         assert.equal(e.problems.length, 1);
-        assert.equal(`${e.problems[0]?.path}: ${e.problems[0]?.message}`, 'accounts[0].users[1].policies.inline-name: Statement[0].Effect: "allow " is not Allow or Deny');
+        assert.equal(
+          `${e.problems[0]?.path}: ${e.problems[0]?.message}`,
+          'accounts[0].users[1].policies.inline-name: Statement[0].Effect: "allow " is not Allow or Deny',
+        );
         return true;
       },
     );
@@ -300,7 +402,10 @@ describe('bootstrap', () => {
         assert.equal(lines[0], 'boot.json is invalid:');
         const text = e.message;
         assert.match(text, /accounts\[0\]\.id: "12345" is not a 12-digit account id \(line 3, column 13\)/);
-        assert.match(text, /accounts\[0\]\.managedPolicy: unknown field "managedPolicy".*\(did you mean "managedPolicies"\?\)/);
+        assert.match(
+          text,
+          /accounts\[0\]\.managedPolicy: unknown field "managedPolicy".*\(did you mean "managedPolicies"\?\)/,
+        );
         assert.match(text, /organisation: unknown field.*\(line 10, column 3\)/);
         assert.equal(e.problems.length, 3, 'a bad account id stops the checks of that account');
         return true;
@@ -336,7 +441,10 @@ describe('bootstrap', () => {
   it('names the path of a reference that does not resolve, and applies nothing', async () => {
     const file = contractFile();
     const account = (file['accounts'] as Record<string, unknown>[])[0] as Record<string, unknown>;
-    ((account['users'] as Record<string, unknown>[])[0] as Record<string, unknown>)['groups'] = ['apps', 'missing'];
+    ((account['users'] as Record<string, unknown>[])[0] as Record<string, unknown>)['groups'] = [
+      'apps',
+      'missing',
+    ];
     await assert.rejects(apply(file), (e: unknown) => {
       assert.ok(e instanceof BootstrapError);
       assert.equal(e.problems[0]?.path, 'accounts[0].users[0].groups[1]');
@@ -349,27 +457,67 @@ describe('bootstrap', () => {
 
     const other = contractFile();
     const acct = (other['accounts'] as Record<string, unknown>[])[0] as Record<string, unknown>;
-    ((acct['users'] as Record<string, unknown>[])[0] as Record<string, unknown>)['managedPolicies'] = ['Nope'];
-    await assert.rejects(apply(other), /accounts\[0\]\.users\[0\]\.managedPolicies\[0\]: Policy arn:aws:iam::111122223333:policy\/Nope does not exist.*Declare it under managedPolicies/);
-    assert.throws(() => parseBootstrap({ accounts: [{ id: ACCT, users: [{ name: 'u', managedPolicies: ['arn:aws:iam::aws:policy/ReadOnlyAccess'] }] }] }), /AWS managed policy/);
+    ((acct['users'] as Record<string, unknown>[])[0] as Record<string, unknown>)['managedPolicies'] = [
+      'Nope',
+    ];
+    await assert.rejects(
+      apply(other),
+      /accounts\[0\]\.users\[0\]\.managedPolicies\[0\]: Policy arn:aws:iam::111122223333:policy\/Nope does not exist.*Declare it under managedPolicies/,
+    );
+    assert.throws(
+      () =>
+        parseBootstrap({
+          accounts: [
+            { id: ACCT, users: [{ name: 'u', managedPolicies: ['arn:aws:iam::aws:policy/ReadOnlyAccess'] }] },
+          ],
+        }),
+      /AWS managed policy/,
+    );
   });
 
   it('refuses an access key that belongs to someone the file does not own', async () => {
     await store.createAccount({ id: ACCT, name: 'main' });
     await store.createUser({ account: ACCT, name: 'runtime' });
     const { Secret } = await import('../../src/identity/secrets.js');
-    await store.createAccessKey({ account: ACCT, userName: 'runtime', accessKeyId: 'AKIARAMTESTAPP000001', secretAccessKey: new Secret('x'.repeat(40)) });
-    await assert.rejects(apply(contractFile()), /accounts\[0\]\.users\[0\]\.accessKeys\[0\]\.accessKeyId: AKIARAMTESTAPP000001 already belongs to user 111122223333\/runtime/);
+    await store.createAccessKey({
+      account: ACCT,
+      userName: 'runtime',
+      accessKeyId: 'AKIARAMTESTAPP000001',
+      secretAccessKey: new Secret('x'.repeat(40)),
+    });
+    await assert.rejects(
+      apply(contractFile()),
+      /accounts\[0\]\.users\[0\]\.accessKeys\[0\]\.accessKeyId: AKIARAMTESTAPP000001 already belongs to user 111122223333\/runtime/,
+    );
   });
 
   it('reads a file from disk and accepts policy documents given as JSON text', async () => {
     const file = join(dir, 'bootstrap.json');
-    const trust = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: ACCT }, Action: 'sts:AssumeRole' }] });
-    await writeFile(file, JSON.stringify({ accounts: [{ id: ACCT, roles: [{ name: 'r', trustPolicy: trust }], buckets: [{ name: 'b-1', policy: '{"Version":"2012-10-17","Statement":[]}' }] }] }));
+    const trust = JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Principal: { AWS: ACCT }, Action: 'sts:AssumeRole' }],
+    });
+    await writeFile(
+      file,
+      JSON.stringify({
+        accounts: [
+          {
+            id: ACCT,
+            roles: [{ name: 'r', trustPolicy: trust }],
+            buckets: [{ name: 'b-1', policy: '{"Version":"2012-10-17","Statement":[]}' }],
+          },
+        ],
+      }),
+    );
     const result = await applyBootstrapFile(store, file);
     assert.equal((await store.getRole(ACCT, 'r'))?.trustPolicy, trust);
-    assert.deepEqual(result.buckets, [{ account: ACCT, name: 'b-1', policy: '{"Version":"2012-10-17","Statement":[]}' }]);
-    await assert.rejects(applyBootstrapFile(store, join(dir, 'missing.json')), /missing\.json is invalid:\n {2}\(top level\): cannot read the file/);
+    assert.deepEqual(result.buckets, [
+      { account: ACCT, name: 'b-1', policy: '{"Version":"2012-10-17","Statement":[]}' },
+    ]);
+    await assert.rejects(
+      applyBootstrapFile(store, join(dir, 'missing.json')),
+      /missing\.json is invalid:\n {2}\(top level\): cannot read the file/,
+    );
     // A role without a trust policy trusts its own account.
     await apply({ accounts: [{ id: ACCT, roles: [{ name: 'r2' }] }] });
     assert.match((await store.getRole(ACCT, 'r2'))?.trustPolicy ?? '', /arn:aws:iam::111122223333:root/);

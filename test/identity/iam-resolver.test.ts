@@ -15,7 +15,12 @@ import { contextFrom } from '../../src/policy/request.js';
 import { SqlIamStore } from '../../src/store/sql/iam-sql-store.js';
 import { openSqliteDatabase } from '../../src/store/sqlite/open.js';
 import { sqliteTraits } from '../../src/store/sqlite/traits.js';
-import { SessionTokenError, TokenKeyRing, type SessionClaims, type SessionPrincipal } from '../../src/sts/session-token.js';
+import {
+  SessionTokenError,
+  TokenKeyRing,
+  type SessionClaims,
+  type SessionPrincipal,
+} from '../../src/sts/session-token.js';
 
 const ACCT = '111122223333';
 const NOW = Date.UTC(2025, 5, 1);
@@ -23,11 +28,17 @@ const master = new MasterKey(Buffer.alloc(32, 4));
 const tokens = TokenKeyRing.fromMasterKey(master);
 
 function allow(action: string, resource: string): string {
-  return JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: action, Resource: resource }] });
+  return JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [{ Effect: 'Allow', Action: action, Resource: resource }],
+  });
 }
 
 function deny(action: string, resource: string): string {
-  return JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Deny', Action: action, Resource: resource }] });
+  return JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [{ Effect: 'Deny', Action: action, Resource: resource }],
+  });
 }
 
 /** The store, with every method call counted. */
@@ -46,9 +57,21 @@ function counting(store: IamStore): { store: IamStore; calls: string[] } {
   return { store: proxy, calls };
 }
 
-function check(id: ResolvedIdentity, action: string, resource: string, extra: Partial<PolicySet> = {}): Decision {
-  const context = contextFrom({ 'aws:username': id.username, 'aws:userid': id.userId, 'aws:principalarn': id.principal.roleArn ?? id.principal.arn });
-  return decide({ principal: id.principal, action, resource, resourceAccount: ACCT, context }, { ...id.policies, ...extra });
+function check(
+  id: ResolvedIdentity,
+  action: string,
+  resource: string,
+  extra: Partial<PolicySet> = {},
+): Decision {
+  const context = contextFrom({
+    'aws:username': id.username,
+    'aws:userid': id.userId,
+    'aws:principalarn': id.principal.roleArn ?? id.principal.arn,
+  });
+  return decide(
+    { principal: id.principal, action, resource, resourceAccount: ACCT, context },
+    { ...id.policies, ...extra },
+  );
 }
 
 function sessionClaims(principal: SessionPrincipal, extra: Partial<SessionClaims> = {}): SessionClaims {
@@ -89,19 +112,40 @@ describe('IamResolver', () => {
 
     await raw.createAccount({ id: ACCT, name: 'main' });
     await raw.createUser({ account: ACCT, name: 'alice', tags: { team: 'blue' } });
-    await raw.createAccessKey({ account: ACCT, userName: 'alice', accessKeyId: KEY, secretAccessKey: new Secret(KEY_SECRET) });
+    await raw.createAccessKey({
+      account: ACCT,
+      userName: 'alice',
+      accessKeyId: KEY,
+      secretAccessKey: new Secret(KEY_SECRET),
+    });
     // Two groups: one with an inline policy, one with a managed policy.
     await raw.createGroup({ account: ACCT, name: 'writers' });
     await raw.createGroup({ account: ACCT, name: 'listers' });
     await raw.addUserToGroup(ACCT, 'writers', 'alice');
     await raw.addUserToGroup(ACCT, 'listers', 'alice');
     await raw.putInlinePolicy(user, 'read', allow('s3:GetObject', 'arn:aws:s3:::data/*'));
-    await raw.putInlinePolicy({ account: ACCT, kind: 'group', name: 'writers' }, 'write', allow('s3:PutObject', 'arn:aws:s3:::data/*'));
-    const list = await raw.createPolicy({ account: ACCT, name: 'List', document: allow('s3:ListBucket', 'arn:aws:s3:::data') });
+    await raw.putInlinePolicy(
+      { account: ACCT, kind: 'group', name: 'writers' },
+      'write',
+      allow('s3:PutObject', 'arn:aws:s3:::data/*'),
+    );
+    const list = await raw.createPolicy({
+      account: ACCT,
+      name: 'List',
+      document: allow('s3:ListBucket', 'arn:aws:s3:::data'),
+    });
     await raw.attachPolicy({ account: ACCT, kind: 'group', name: 'listers' }, list.arn);
-    const noDelete = await raw.createPolicy({ account: ACCT, name: 'NoDelete', document: deny('s3:DeleteObject', '*') });
+    const noDelete = await raw.createPolicy({
+      account: ACCT,
+      name: 'NoDelete',
+      document: deny('s3:DeleteObject', '*'),
+    });
     await raw.attachPolicy(user, noDelete.arn);
-    const everything = await raw.createPolicy({ account: ACCT, name: 'Everything', document: allow('s3:*', '*') });
+    const everything = await raw.createPolicy({
+      account: ACCT,
+      name: 'Everything',
+      document: allow('s3:*', '*'),
+    });
     await raw.attachPolicy({ account: ACCT, kind: 'group', name: 'writers' }, everything.arn);
   });
 
@@ -148,7 +192,10 @@ describe('IamResolver', () => {
     const list = check(id, 's3:ListBucket', 'arn:aws:s3:::data');
     assert.deepEqual([list.decision, list.policyId], ['Allowed', `arn:aws:iam::${ACCT}:policy/List`]);
     const del = check(id, 's3:DeleteObject', 'arn:aws:s3:::data/a.txt');
-    assert.deepEqual([del.decision, del.deniedBy, del.policyId], ['ExplicitlyDenied', 'identity', `arn:aws:iam::${ACCT}:policy/NoDelete`]);
+    assert.deepEqual(
+      [del.decision, del.deniedBy, del.policyId],
+      ['ExplicitlyDenied', 'identity', `arn:aws:iam::${ACCT}:policy/NoDelete`],
+    );
   });
 
   it('sees every kind of change at the very next resolve', async () => {
@@ -157,11 +204,18 @@ describe('IamResolver', () => {
       assert.ok(id);
       return check(id, 's3:GetObject', 'arn:aws:s3:::other/x').decision;
     };
-    await raw.detachPolicy({ account: ACCT, kind: 'group', name: 'writers' }, `arn:aws:iam::${ACCT}:policy/Everything`);
+    await raw.detachPolicy(
+      { account: ACCT, kind: 'group', name: 'writers' },
+      `arn:aws:iam::${ACCT}:policy/Everything`,
+    );
     assert.equal(await g(), 'ImplicitlyDenied');
     await raw.putInlinePolicy(user, 'other', allow('s3:GetObject', 'arn:aws:s3:::other/*'));
     assert.equal(await g(), 'Allowed');
-    await raw.putInlinePolicy({ account: ACCT, kind: 'group', name: 'listers' }, 'deny', deny('s3:GetObject', 'arn:aws:s3:::other/*'));
+    await raw.putInlinePolicy(
+      { account: ACCT, kind: 'group', name: 'listers' },
+      'deny',
+      deny('s3:GetObject', 'arn:aws:s3:::other/*'),
+    );
     assert.equal(await g(), 'ExplicitlyDenied');
     await raw.removeUserFromGroup(ACCT, 'listers', 'alice');
     assert.equal(await g(), 'Allowed');
@@ -172,7 +226,11 @@ describe('IamResolver', () => {
     await raw.setDefaultPolicyVersion(arn, 'v1');
     assert.equal(await g(), 'Allowed');
     // A permissions boundary.
-    const boundary = await raw.createPolicy({ account: ACCT, name: 'OnlyData', document: allow('s3:*', 'arn:aws:s3:::data/*') });
+    const boundary = await raw.createPolicy({
+      account: ACCT,
+      name: 'OnlyData',
+      document: allow('s3:*', 'arn:aws:s3:::data/*'),
+    });
     await raw.setPermissionsBoundary(user, boundary.arn);
     const bounded = await resolver.resolveAccessKey(KEY);
     assert.ok(bounded);
@@ -192,7 +250,12 @@ describe('IamResolver', () => {
     assert.ok(await resolver.resolveAccessKey(KEY));
     assert.equal(await resolver.resolveAccessKey('AKIANOSUCHKEY0000000'), undefined);
     const temp = 'AKIATEMPORARY0000001';
-    await raw.createAccessKey({ account: ACCT, userName: 'alice', accessKeyId: temp, secretAccessKey: new Secret('x'.repeat(40)) });
+    await raw.createAccessKey({
+      account: ACCT,
+      userName: 'alice',
+      accessKeyId: temp,
+      secretAccessKey: new Secret('x'.repeat(40)),
+    });
     assert.ok(await resolver.resolveAccessKey(temp));
     await raw.deleteAccessKey(ACCT, 'alice', temp);
     assert.equal(await resolver.resolveAccessKey(temp), undefined);
@@ -219,7 +282,12 @@ describe('IamResolver', () => {
 
   it('compiles one document once however many principals hold it', async () => {
     await raw.createUser({ account: ACCT, name: 'bob' });
-    await raw.createAccessKey({ account: ACCT, userName: 'bob', accessKeyId: 'AKIABOB0000000000001', secretAccessKey: new Secret('b'.repeat(40)) });
+    await raw.createAccessKey({
+      account: ACCT,
+      userName: 'bob',
+      accessKeyId: 'AKIABOB0000000000001',
+      secretAccessKey: new Secret('b'.repeat(40)),
+    });
     await raw.attachPolicy({ account: ACCT, kind: 'user', name: 'bob' }, `arn:aws:iam::${ACCT}:policy/List`);
     const bob = await resolver.resolveAccessKey('AKIABOB0000000000001');
     const alice = await resolver.resolveAccessKey(KEY);
@@ -231,11 +299,18 @@ describe('IamResolver', () => {
 
   describe('root', () => {
     it('resolves stored and static root keys, with SCP levels once the account is in an organization', async () => {
-      await raw.createAccessKey({ account: ACCT, userName: null, accessKeyId: 'AKIAROOT000000000001', secretAccessKey: new Secret('r'.repeat(40)) });
+      await raw.createAccessKey({
+        account: ACCT,
+        userName: null,
+        accessKeyId: 'AKIAROOT000000000001',
+        secretAccessKey: new Secret('r'.repeat(40)),
+      });
       const staticResolver = new IamResolver({
         store,
         tokens,
-        staticRootKeys: [{ accountId: ACCT, accessKeyId: 'AKIAENVROOT000000001', secretAccessKey: 'e'.repeat(40) }],
+        staticRootKeys: [
+          { accountId: ACCT, accessKeyId: 'AKIAENVROOT000000001', secretAccessKey: 'e'.repeat(40) },
+        ],
       });
       for (const [r, key] of [
         [resolver, 'AKIAROOT000000000001'],
@@ -251,14 +326,26 @@ describe('IamResolver', () => {
       }
       const org = await raw.createOrganization();
       await raw.placeAccount(ACCT, org.rootId);
-      const scp = await raw.createOrgPolicy({ type: 'scp', name: 'NoBucketDelete', document: deny('s3:DeleteBucket', '*') });
+      const scp = await raw.createOrgPolicy({
+        type: 'scp',
+        name: 'NoBucketDelete',
+        document: deny('s3:DeleteBucket', '*'),
+      });
       await raw.attachOrgPolicy(scp.id, org.rootId);
       const rcp = await raw.createOrgPolicy({
         type: 'rcp',
         name: 'NoHttp',
         document: JSON.stringify({
           Version: '2012-10-17',
-          Statement: [{ Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: '*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }],
+          Statement: [
+            {
+              Effect: 'Deny',
+              Principal: '*',
+              Action: 's3:*',
+              Resource: '*',
+              Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+            },
+          ],
         }),
       });
       await raw.attachOrgPolicy(rcp.id, ACCT);
@@ -282,7 +369,13 @@ describe('IamResolver', () => {
       assert.deepEqual(await resolver.resourceControlPoliciesFor(ACCT), rcps);
       assert.ok(alice);
       const http = decide(
-        { principal: alice.principal, action: 's3:GetObject', resource: 'arn:aws:s3:::data/x', resourceAccount: ACCT, context: contextFrom({ 'aws:SecureTransport': 'false' }) },
+        {
+          principal: alice.principal,
+          action: 's3:GetObject',
+          resource: 'arn:aws:s3:::data/x',
+          resourceAccount: ACCT,
+          context: contextFrom({ 'aws:SecureTransport': 'false' }),
+        },
         { ...alice.policies, rcp: rcps },
       );
       assert.deepEqual([http.decision, http.deniedBy], ['ExplicitlyDenied', 'rcp']);
@@ -309,7 +402,11 @@ describe('IamResolver', () => {
       });
       roleArn = role.arn;
       roleId = role.id;
-      await raw.putInlinePolicy({ account: ACCT, kind: 'role', name: 'AppWriter' }, 'all', allow('s3:*', 'arn:aws:s3:::app/*'));
+      await raw.putInlinePolicy(
+        { account: ACCT, kind: 'role', name: 'AppWriter' },
+        'all',
+        allow('s3:*', 'arn:aws:s3:::app/*'),
+      );
     });
 
     function seal(principal: SessionPrincipal, extra: Partial<SessionClaims> = {}): string {
@@ -319,7 +416,10 @@ describe('IamResolver', () => {
     it('resolves an assumed-role session from the token, narrowed by its session policy', async () => {
       const token = seal(
         { type: 'assumed-role', roleArn, roleId, sessionName: 'usr001' },
-        { policies: [allow('s3:GetObject', 'arn:aws:s3:::app/usr001/*')], tags: { Team: 'green', project: 'x' } },
+        {
+          policies: [allow('s3:GetObject', 'arn:aws:s3:::app/usr001/*')],
+          tags: { Team: 'green', project: 'x' },
+        },
       );
       const id = await resolver.resolveAccessKey('ASIAEXAMPLE000000001', token);
       assert.ok(id);
@@ -332,8 +432,14 @@ describe('IamResolver', () => {
       assert.equal(id.userId, `${roleId}:usr001`);
       assert.equal(id.username, undefined);
       assert.deepEqual(id.tags, { env: 'prod', Team: 'green', project: 'x' });
-      assert.deepEqual(id.policies.identity?.map((p) => p.id), ['role/AppWriter/inline/all']);
-      assert.deepEqual(id.policies.session?.map((p) => p.id), ['session policy']);
+      assert.deepEqual(
+        id.policies.identity?.map((p) => p.id),
+        ['role/AppWriter/inline/all'],
+      );
+      assert.deepEqual(
+        id.policies.session?.map((p) => p.id),
+        ['session policy'],
+      );
       assert.equal(check(id, 's3:GetObject', 'arn:aws:s3:::app/usr001/a').decision, 'Allowed');
       const put = check(id, 's3:PutObject', 'arn:aws:s3:::app/usr001/a');
       assert.deepEqual([put.decision, put.deniedBy], ['ImplicitlyDenied', 'session']);
@@ -341,8 +447,11 @@ describe('IamResolver', () => {
       assert.equal(other.deniedBy, 'identity');
     });
 
-    it("reads nothing but the generation once warm: principal and session policies come from the token", async () => {
-      const token = seal({ type: 'assumed-role', roleArn, roleId, sessionName: 's2' }, { policies: [allow('s3:GetObject', '*')] });
+    it('reads nothing but the generation once warm: principal and session policies come from the token', async () => {
+      const token = seal(
+        { type: 'assumed-role', roleArn, roleId, sessionName: 's2' },
+        { policies: [allow('s3:GetObject', '*')] },
+      );
       await resolver.resolveAccessKey('ASIAEXAMPLE000000001', token);
       calls.length = 0;
       const before = resolver.cache.stats();
@@ -350,7 +459,10 @@ describe('IamResolver', () => {
       assert.deepEqual(calls, Array(10).fill('generation'));
       assert.equal(resolver.cache.stats().compileMisses, before.compileMisses);
       // A distinct token with the same session policy text compiles nothing either.
-      const twin = seal({ type: 'assumed-role', roleArn, roleId, sessionName: 's3' }, { policies: [allow('s3:GetObject', '*')] });
+      const twin = seal(
+        { type: 'assumed-role', roleArn, roleId, sessionName: 's3' },
+        { policies: [allow('s3:GetObject', '*')] },
+      );
       await resolver.resolveAccessKey('ASIAEXAMPLE000000001', twin);
       assert.equal(resolver.cache.stats().compileMisses, before.compileMisses);
     });
@@ -360,7 +472,11 @@ describe('IamResolver', () => {
       const before = await resolver.resolveAccessKey('ASIAEXAMPLE000000001', token);
       assert.ok(before);
       assert.equal(check(before, 's3:PutObject', 'arn:aws:s3:::app/k').decision, 'Allowed');
-      await raw.putInlinePolicy({ account: ACCT, kind: 'role', name: 'AppWriter' }, 'nope', deny('s3:PutObject', '*'));
+      await raw.putInlinePolicy(
+        { account: ACCT, kind: 'role', name: 'AppWriter' },
+        'nope',
+        deny('s3:PutObject', '*'),
+      );
       const after = await resolver.resolveAccessKey('ASIAEXAMPLE000000001', token);
       assert.ok(after);
       assert.equal(check(after, 's3:PutObject', 'arn:aws:s3:::app/k').decision, 'ExplicitlyDenied');
@@ -368,11 +484,21 @@ describe('IamResolver', () => {
     });
 
     it('adds managed session policies (PolicyArns) from the store', async () => {
-      const p = await raw.createPolicy({ account: ACCT, name: 'SessionRead', document: allow('s3:GetObject', '*') });
-      const token = seal({ type: 'assumed-role', roleArn, roleId, sessionName: 's5' }, { policyArns: [p.arn] });
+      const p = await raw.createPolicy({
+        account: ACCT,
+        name: 'SessionRead',
+        document: allow('s3:GetObject', '*'),
+      });
+      const token = seal(
+        { type: 'assumed-role', roleArn, roleId, sessionName: 's5' },
+        { policyArns: [p.arn] },
+      );
       const id = await resolver.resolveAccessKey('ASIAEXAMPLE000000001', token);
       assert.ok(id);
-      assert.deepEqual(id.policies.session?.map((s) => s.id), [p.arn]);
+      assert.deepEqual(
+        id.policies.session?.map((s) => s.id),
+        [p.arn],
+      );
       assert.equal(check(id, 's3:GetObject', 'arn:aws:s3:::app/k').decision, 'Allowed');
       assert.equal(check(id, 's3:PutObject', 'arn:aws:s3:::app/k').deniedBy, 'session');
       await raw.deletePolicy(p.arn);
@@ -407,25 +533,38 @@ describe('IamResolver', () => {
       const bare = seal({ type: 'federated-user', name: 'bob', userArn: alice.arn, userId: alice.id });
       const fed = await resolver.resolveAccessKey('ASIAEXAMPLE000000001', bare);
       assert.ok(fed);
-      assert.deepEqual([fed.principal.type, fed.principal.arn, fed.principal.federatedUserArn, fed.userId], [
-        'federated-user',
-        `arn:aws:sts::${ACCT}:federated-user/bob`,
-        alice.arn,
-        `${ACCT}:bob`,
-      ]);
+      assert.deepEqual(
+        [fed.principal.type, fed.principal.arn, fed.principal.federatedUserArn, fed.userId],
+        ['federated-user', `arn:aws:sts::${ACCT}:federated-user/bob`, alice.arn, `${ACCT}:bob`],
+      );
       assert.equal(check(fed, 's3:GetObject', 'arn:aws:s3:::data/x').deniedBy, 'session');
-      const scoped = seal({ type: 'federated-user', name: 'bob', userArn: alice.arn, userId: alice.id }, { policies: [allow('s3:*', '*')] });
+      const scoped = seal(
+        { type: 'federated-user', name: 'bob', userArn: alice.arn, userId: alice.id },
+        { policies: [allow('s3:*', '*')] },
+      );
       const fed2 = await resolver.resolveAccessKey('ASIAEXAMPLE000000001', scoped);
       assert.ok(fed2);
       assert.equal(check(fed2, 's3:GetObject', 'arn:aws:s3:::data/x').decision, 'Allowed');
       assert.equal(check(fed2, 's3:GetObject', 'arn:aws:s3:::elsewhere/x').deniedBy, 'identity');
 
-      const st = seal({ type: 'session-token', subjectArn: alice.arn, subjectId: alice.id, userName: 'alice' });
+      const st = seal({
+        type: 'session-token',
+        subjectArn: alice.arn,
+        subjectId: alice.id,
+        userName: 'alice',
+      });
       const own = await resolver.resolveAccessKey('ASIAEXAMPLE000000001', st);
       assert.ok(own);
-      assert.deepEqual([own.principal.type, own.principal.arn, own.username, own.userId], ['user', alice.arn, 'alice', alice.id]);
+      assert.deepEqual(
+        [own.principal.type, own.principal.arn, own.username, own.userId],
+        ['user', alice.arn, 'alice', alice.id],
+      );
       assert.equal(check(own, 's3:GetObject', 'arn:aws:s3:::data/x').decision, 'Allowed');
-      const rootSession = seal({ type: 'session-token', subjectArn: `arn:aws:iam::${ACCT}:root`, subjectId: ACCT });
+      const rootSession = seal({
+        type: 'session-token',
+        subjectArn: `arn:aws:iam::${ACCT}:root`,
+        subjectId: ACCT,
+      });
       const root = await resolver.resolveAccessKey('ASIAEXAMPLE000000001', rootSession);
       assert.deepEqual([root?.principal.type, root?.sessionToken], ['root', rootSession]);
     });

@@ -7,8 +7,10 @@ import { GenerationReader, Lru, PolicyCache } from '../../src/identity/policy-ca
 import { decide } from '../../src/policy/decide.js';
 import { contextFrom } from '../../src/policy/request.js';
 
-const ALLOW = '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}';
-const BROKEN = '{"Version":"2012-10-17","Statement":[{"Effect":"allow ","Action":"s3:GetObject","Resource":"*"}]}';
+const ALLOW =
+  '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}';
+const BROKEN =
+  '{"Version":"2012-10-17","Statement":[{"Effect":"allow ","Action":"s3:GetObject","Resource":"*"}]}';
 
 function deferred<T>(): { promise: Promise<T>; resolve(v: T): void } {
   let resolve!: (v: T) => void;
@@ -44,7 +46,10 @@ describe('PolicyCache documents', () => {
   it('reports problems for the write path, with the parser messages', () => {
     const cache = new PolicyCache();
     assert.deepEqual(cache.check(ALLOW, 'identity'), []);
-    assert.match(cache.check(BROKEN, 'identity')[0]?.message ?? '', /Statement\[0\]\.Effect: "allow " is not Allow or Deny/);
+    assert.match(
+      cache.check(BROKEN, 'identity')[0]?.message ?? '',
+      /Statement\[0\]\.Effect: "allow " is not Allow or Deny/,
+    );
     assert.throws(
       () => cache.compile(BROKEN, 'x', 'identity'),
       (e: unknown) => isIamError(e, 'MalformedPolicyDocument') && /is not Allow or Deny/.test(e.message),
@@ -59,7 +64,11 @@ describe('PolicyCache documents', () => {
     const p = cache.compileStored(BROKEN, 'user/a/inline/broken', 'identity');
     assert.deepEqual(seen, ['user/a/inline/broken']);
     assert.match(p.id, /^user\/a\/inline\/broken \(invalid stored document/);
-    const allowAll = cache.compile('{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}', 'ok', 'identity');
+    const allowAll = cache.compile(
+      '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}',
+      'ok',
+      'identity',
+    );
     const d = decide(
       {
         principal: { type: 'user', arn: 'arn:aws:iam::111122223333:user/a', account: '111122223333' },
@@ -122,7 +131,10 @@ describe('PolicyCache memo', () => {
 
   it('does not cache a failed load', async () => {
     const cache = new PolicyCache();
-    await assert.rejects(cache.memo('k', 1, () => Promise.reject(new Error('db down'))), /db down/);
+    await assert.rejects(
+      cache.memo('k', 1, () => Promise.reject(new Error('db down'))),
+      /db down/,
+    );
     assert.equal(await cache.memo('k', 1, async () => ({ generation: 1, value: 'ok' })), 'ok');
   });
 });

@@ -42,8 +42,14 @@ describe('master key', () => {
     const loaded = await loadMasterKey(join(dir, 'env'), { PORTCULLIS_MASTER_KEY: KEY_B64 });
     assert.equal(loaded.source, 'env');
     assert.equal(loaded.key.exportBase64(), KEY_B64);
-    await assert.rejects(loadMasterKey(dir, { PORTCULLIS_MASTER_KEY: 'dG9vIHNob3J0' }), /base64 encoding of 32/);
-    await assert.rejects(loadMasterKey(dir, { PORTCULLIS_MASTER_KEY: `${KEY_B64}!!` }), /base64 encoding of 32/);
+    await assert.rejects(
+      loadMasterKey(dir, { PORTCULLIS_MASTER_KEY: 'dG9vIHNob3J0' }),
+      /base64 encoding of 32/,
+    );
+    await assert.rejects(
+      loadMasterKey(dir, { PORTCULLIS_MASTER_KEY: `${KEY_B64}!!` }),
+      /base64 encoding of 32/,
+    );
   });
 
   it('is generated into <data>/master.key with mode 0600, then read back', async () => {

@@ -15,7 +15,8 @@ export interface IamStoreHarness {
 
 export type OpenIamStore = () => Promise<IamStoreHarness>;
 
-const DOC = '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}';
+const DOC =
+  '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}';
 /** Whitespace and key order matter: the store keeps the exact text. */
 const PRETTY = '{\n  "Version": "2012-10-17",\n\t"Statement": [ ]\n}\n';
 
@@ -106,7 +107,11 @@ export function iamConformance(name: string, open: OpenIamStore): void {
         const acct = await account();
         await s.createUser({ account: acct, name: 'Alice' });
         assert.equal((await s.getUser(acct, 'ALICE'))?.name, 'Alice');
-        await rejectsWith(s.createUser({ account: acct, name: 'alice' }), 'EntityAlreadyExists', /User with name alice already exists/);
+        await rejectsWith(
+          s.createUser({ account: acct, name: 'alice' }),
+          'EntityAlreadyExists',
+          /User with name alice already exists/,
+        );
         // Another account is another namespace.
         const other = await account();
         await s.createUser({ account: other, name: 'alice' });
@@ -126,8 +131,14 @@ export function iamConformance(name: string, open: OpenIamStore): void {
         await s.createUser({ account: acct, name: 'b', path: '/eng/' });
         await s.createUser({ account: acct, name: 'a', path: '/ops/' });
         await s.createUser({ account: acct, name: 'c', path: '/eng/sub/' });
-        assert.deepEqual((await s.listUsers(acct)).map((u) => u.name), ['a', 'b', 'c']);
-        assert.deepEqual((await s.listUsers(acct, { pathPrefix: '/eng/' })).map((u) => u.name), ['b', 'c']);
+        assert.deepEqual(
+          (await s.listUsers(acct)).map((u) => u.name),
+          ['a', 'b', 'c'],
+        );
+        assert.deepEqual(
+          (await s.listUsers(acct, { pathPrefix: '/eng/' })).map((u) => u.name),
+          ['b', 'c'],
+        );
         const renamed = await s.updateUser(acct, 'b', { newName: 'B', newPath: '/x/' });
         assert.equal(renamed.arn, `arn:aws:iam::${acct}:user/x/B`);
         await rejectsWith(s.updateUser(acct, 'B', { newName: 'A' }), 'EntityAlreadyExists');
@@ -139,7 +150,12 @@ export function iamConformance(name: string, open: OpenIamStore): void {
         const ref: EntityRef = { account: acct, kind: 'user', name: 'u' };
         await s.createUser({ account: acct, name: 'u' });
         const id = keyId();
-        await s.createAccessKey({ account: acct, userName: 'u', accessKeyId: id, secretAccessKey: secret(1) });
+        await s.createAccessKey({
+          account: acct,
+          userName: 'u',
+          accessKeyId: id,
+          secretAccessKey: secret(1),
+        });
         await rejectsWith(s.deleteUser(acct, 'u'), 'DeleteConflict', /access keys/);
         await s.deleteAccessKey(acct, 'u', id);
         await s.putInlinePolicy(ref, 'inline', DOC);
@@ -168,9 +184,15 @@ export function iamConformance(name: string, open: OpenIamStore): void {
         await s.addUserToGroup(acct, 'devs', 'U1');
         await s.addUserToGroup(acct, 'Devs', 'u1');
         await s.addUserToGroup(acct, 'Devs', 'u2');
-        assert.deepEqual((await s.listGroupMembers(acct, 'Devs')).map((u) => u.name), ['u1', 'u2']);
+        assert.deepEqual(
+          (await s.listGroupMembers(acct, 'Devs')).map((u) => u.name),
+          ['u1', 'u2'],
+        );
         const groups = await s.listGroupsForUser(acct, 'u1');
-        assert.deepEqual(groups.map((g) => g.arn), [`arn:aws:iam::${acct}:group/teams/Devs`]);
+        assert.deepEqual(
+          groups.map((g) => g.arn),
+          [`arn:aws:iam::${acct}:group/teams/Devs`],
+        );
         assert.match(groups[0]?.id ?? '', /^AGPA/);
         await s.removeUserFromGroup(acct, 'Devs', 'u1');
         await rejectsWith(s.removeUserFromGroup(acct, 'Devs', 'u1'), 'NoSuchEntity');
@@ -195,7 +217,10 @@ export function iamConformance(name: string, open: OpenIamStore): void {
         await s.createUser({ account: acct, name: 'u' });
         await s.addUserToGroup(acct, 'old', 'u');
         await s.updateGroup(acct, 'old', { newName: 'new', newPath: '/p/' });
-        assert.deepEqual((await s.listGroupMembers(acct, 'new')).map((u) => u.name), ['u']);
+        assert.deepEqual(
+          (await s.listGroupMembers(acct, 'new')).map((u) => u.name),
+          ['u'],
+        );
         assert.equal((await s.getGroup(acct, 'new'))?.path, '/p/');
       });
     });
@@ -203,14 +228,29 @@ export function iamConformance(name: string, open: OpenIamStore): void {
     describe('roles', () => {
       it('creates roles with trust policy text, session duration and description', async () => {
         const acct = await account();
-        const r = await s.createRole({ account: acct, name: 'Writer', path: '/app/', trustPolicy: PRETTY, description: 'd' });
+        const r = await s.createRole({
+          account: acct,
+          name: 'Writer',
+          path: '/app/',
+          trustPolicy: PRETTY,
+          description: 'd',
+        });
         assert.match(r.id, /^AROA[A-Z2-7]{17}$/);
         assert.equal(r.arn, `arn:aws:iam::${acct}:role/app/Writer`);
         assert.equal(r.maxSessionDuration, 3600);
         assert.equal(r.trustPolicy, PRETTY);
-        await rejectsWith(s.createRole({ account: acct, name: 'WRITER', trustPolicy: DOC }), 'EntityAlreadyExists');
-        await rejectsWith(s.createRole({ account: acct, name: 'r2', trustPolicy: DOC, maxSessionDuration: 3599 }), 'InvalidInput');
-        await rejectsWith(s.createRole({ account: acct, name: 'r3', trustPolicy: DOC, maxSessionDuration: 43201 }), 'InvalidInput');
+        await rejectsWith(
+          s.createRole({ account: acct, name: 'WRITER', trustPolicy: DOC }),
+          'EntityAlreadyExists',
+        );
+        await rejectsWith(
+          s.createRole({ account: acct, name: 'r2', trustPolicy: DOC, maxSessionDuration: 3599 }),
+          'InvalidInput',
+        );
+        await rejectsWith(
+          s.createRole({ account: acct, name: 'r3', trustPolicy: DOC, maxSessionDuration: 43201 }),
+          'InvalidInput',
+        );
         const updated = await s.updateRole(acct, 'writer', { maxSessionDuration: 43200, description: null });
         assert.equal(updated.maxSessionDuration, 43200);
         assert.equal(updated.description, null);
@@ -236,7 +276,10 @@ export function iamConformance(name: string, open: OpenIamStore): void {
         const many: Record<string, string> = {};
         for (let i = 0; i < 49; i++) many[`k${i}`] = 'v';
         await rejectsWith(s.tagEntity(ref, many), 'LimitExceeded');
-        await rejectsWith(s.tagEntity({ account: acct, kind: 'group', name: 'g' }, { a: 'b' }), 'InvalidInput');
+        await rejectsWith(
+          s.tagEntity({ account: acct, kind: 'group', name: 'g' }, { a: 'b' }),
+          'InvalidInput',
+        );
         await rejectsWith(s.tagEntity(ref, { 'aws:x': 'y' }), 'InvalidInput');
       });
 
@@ -253,7 +296,10 @@ export function iamConformance(name: string, open: OpenIamStore): void {
         await s.setPermissionsBoundary({ account: acct, kind: 'user', name: 'u' }, null);
         assert.equal((await s.getUser(acct, 'u'))?.boundaryArn, null);
         await rejectsWith(
-          s.setPermissionsBoundary({ account: acct, kind: 'user', name: 'u' }, `arn:aws:iam::${acct}:policy/Nope`),
+          s.setPermissionsBoundary(
+            { account: acct, kind: 'user', name: 'u' },
+            `arn:aws:iam::${acct}:policy/Nope`,
+          ),
           'NoSuchEntity',
         );
         const other = await account();
@@ -266,7 +312,13 @@ export function iamConformance(name: string, open: OpenIamStore): void {
     describe('managed policies', () => {
       it('creates policies with ARN, id and version v1, keeping the exact text', async () => {
         const acct = await account();
-        const p = await s.createPolicy({ account: acct, name: 'ReadOnly', path: '/team/', document: PRETTY, description: 'd' });
+        const p = await s.createPolicy({
+          account: acct,
+          name: 'ReadOnly',
+          path: '/team/',
+          document: PRETTY,
+          description: 'd',
+        });
         assert.equal(p.arn, `arn:aws:iam::${acct}:policy/team/ReadOnly`);
         assert.match(p.id, /^ANPA[A-Z2-7]{17}$/);
         assert.equal(p.defaultVersionId, 'v1');
@@ -275,7 +327,11 @@ export function iamConformance(name: string, open: OpenIamStore): void {
         assert.equal((await s.getPolicy(`arn:aws:iam::${acct}:policy/team/readonly`))?.name, 'ReadOnly');
         // The path is part of the ARN.
         assert.equal(await s.getPolicy(`arn:aws:iam::${acct}:policy/ReadOnly`), null);
-        await rejectsWith(s.createPolicy({ account: acct, name: 'READONLY', document: DOC }), 'EntityAlreadyExists', /Duplicate names/);
+        await rejectsWith(
+          s.createPolicy({ account: acct, name: 'READONLY', document: DOC }),
+          'EntityAlreadyExists',
+          /Duplicate names/,
+        );
         assert.equal(await s.getPolicy('arn:aws:iam::aws:policy/ReadOnlyAccess'), null);
       });
 
@@ -293,13 +349,16 @@ export function iamConformance(name: string, open: OpenIamStore): void {
         await s.deletePolicyVersion(arn, 'v2');
         await rejectsWith(s.deletePolicyVersion(arn, 'v2'), 'NoSuchEntity');
         assert.equal((await s.createPolicyVersion(arn, '{"v":6}', true)).versionId, 'v6');
-        assert.deepEqual((await s.listPolicyVersions(arn)).map((v) => [v.versionId, v.isDefault]), [
-          ['v6', true],
-          ['v5', false],
-          ['v4', false],
-          ['v3', false],
-          ['v1', false],
-        ]);
+        assert.deepEqual(
+          (await s.listPolicyVersions(arn)).map((v) => [v.versionId, v.isDefault]),
+          [
+            ['v6', true],
+            ['v5', false],
+            ['v4', false],
+            ['v3', false],
+            ['v1', false],
+          ],
+        );
         await s.setDefaultPolicyVersion(arn, 'v1');
         assert.equal((await s.getPolicyVersion(arn, 'v1'))?.isDefault, true);
         assert.equal(await s.getPolicyVersion(arn, 'v2'), null);
@@ -326,16 +385,29 @@ export function iamConformance(name: string, open: OpenIamStore): void {
           assert.deepEqual(await s.listAttachedPolicies(ref), [{ arn, name: 'P' }]);
         }
         assert.equal((await s.getPolicy(arn))?.attachmentCount, 3);
-        assert.deepEqual((await s.listPolicies(acct, { onlyAttached: true })).map((p) => p.arn), [arn]);
-        assert.deepEqual((await s.listEntitiesForPolicy(arn)).map((e) => `${e.kind}:${e.name}`), ['group:g', 'role:r', 'user:u']);
+        assert.deepEqual(
+          (await s.listPolicies(acct, { onlyAttached: true })).map((p) => p.arn),
+          [arn],
+        );
+        assert.deepEqual(
+          (await s.listEntitiesForPolicy(arn)).map((e) => `${e.kind}:${e.name}`),
+          ['group:g', 'role:r', 'user:u'],
+        );
         await rejectsWith(s.deletePolicy(arn), 'DeleteConflict', /attached to entities/);
         await s.detachPolicy({ account: acct, kind: 'user', name: 'u' }, arn);
-        await rejectsWith(s.detachPolicy({ account: acct, kind: 'user', name: 'u' }, arn), 'NoSuchEntity', /was not found/);
+        await rejectsWith(
+          s.detachPolicy({ account: acct, kind: 'user', name: 'u' }, arn),
+          'NoSuchEntity',
+          /was not found/,
+        );
         // Customer managed policies attach only in their own account.
         const other = await account();
         await s.createUser({ account: other, name: 'u' });
         await rejectsWith(s.attachPolicy({ account: other, kind: 'user', name: 'u' }, arn), 'NoSuchEntity');
-        await rejectsWith(s.attachPolicy({ account: acct, kind: 'user', name: 'u' }, 'not-an-arn'), 'InvalidInput');
+        await rejectsWith(
+          s.attachPolicy({ account: acct, kind: 'user', name: 'u' }, 'not-an-arn'),
+          'InvalidInput',
+        );
       });
 
       it('limits managed policies to 10 per entity', async () => {
@@ -343,7 +415,11 @@ export function iamConformance(name: string, open: OpenIamStore): void {
         await s.createRole({ account: acct, name: 'r', trustPolicy: DOC });
         const ref: EntityRef = { account: acct, kind: 'role', name: 'r' };
         for (let i = 0; i < 10; i++) await s.attachPolicy(ref, await policy(acct, `p${i}`));
-        await rejectsWith(s.attachPolicy(ref, await policy(acct, 'p10')), 'LimitExceeded', /PoliciesPerRole: 10/);
+        await rejectsWith(
+          s.attachPolicy(ref, await policy(acct, 'p10')),
+          'LimitExceeded',
+          /PoliciesPerRole: 10/,
+        );
       });
     });
 
@@ -370,10 +446,24 @@ export function iamConformance(name: string, open: OpenIamStore): void {
         const acct = await account();
         await s.createUser({ account: acct, name: 'u' });
         const [a, b, c] = [keyId(), keyId(), keyId()];
-        const rec = await s.createAccessKey({ account: acct, userName: 'U', accessKeyId: a, secretAccessKey: secret(1) });
+        const rec = await s.createAccessKey({
+          account: acct,
+          userName: 'U',
+          accessKeyId: a,
+          secretAccessKey: secret(1),
+        });
         assert.deepEqual([rec.userName, rec.status, rec.lastUsed], ['u', 'Active', null]);
-        await s.createAccessKey({ account: acct, userName: 'u', accessKeyId: b, secretAccessKey: secret(2), status: 'Inactive' });
-        await rejectsWith(s.createAccessKey({ account: acct, userName: 'u', accessKeyId: c, secretAccessKey: secret(3) }), 'LimitExceeded');
+        await s.createAccessKey({
+          account: acct,
+          userName: 'u',
+          accessKeyId: b,
+          secretAccessKey: secret(2),
+          status: 'Inactive',
+        });
+        await rejectsWith(
+          s.createAccessKey({ account: acct, userName: 'u', accessKeyId: c, secretAccessKey: secret(3) }),
+          'LimitExceeded',
+        );
         const found = await s.findAccessKey(a);
         assert.ok(found?.secretAccessKey.equals(secret(1)));
         assert.equal(found?.userName, 'u');
@@ -381,10 +471,13 @@ export function iamConformance(name: string, open: OpenIamStore): void {
         assert.equal((await s.findAccessKey(b))?.status, 'Inactive');
         assert.equal(await s.findAccessKey(c), null);
         await s.updateAccessKey(acct, 'u', b, 'Active');
-        assert.deepEqual((await s.listAccessKeys(acct, 'u')).map((k) => [k.accessKeyId, k.status]).sort(), [
-          [a, 'Active'],
-          [b, 'Active'],
-        ].sort());
+        assert.deepEqual(
+          (await s.listAccessKeys(acct, 'u')).map((k) => [k.accessKeyId, k.status]).sort(),
+          [
+            [a, 'Active'],
+            [b, 'Active'],
+          ].sort(),
+        );
         // Keys are addressed through their owner.
         await s.createUser({ account: acct, name: 'v' });
         await rejectsWith(s.deleteAccessKey(acct, 'v', a), 'NoSuchEntity', /Access Key with id/);
@@ -396,22 +489,50 @@ export function iamConformance(name: string, open: OpenIamStore): void {
       it('keeps root keys apart from users, and ids globally unique', async () => {
         const acct = await account();
         const id = keyId();
-        await s.createAccessKey({ account: acct, userName: null, accessKeyId: id, secretAccessKey: secret(9) });
+        await s.createAccessKey({
+          account: acct,
+          userName: null,
+          accessKeyId: id,
+          secretAccessKey: secret(9),
+        });
         assert.equal((await s.findAccessKey(id))?.userName, null);
-        assert.deepEqual((await s.listAccessKeys(acct, null)).map((k) => k.accessKeyId), [id]);
+        assert.deepEqual(
+          (await s.listAccessKeys(acct, null)).map((k) => k.accessKeyId),
+          [id],
+        );
         await s.createUser({ account: acct, name: 'u' });
         assert.deepEqual(await s.listAccessKeys(acct, 'u'), []);
-        await rejectsWith(s.createAccessKey({ account: acct, userName: 'u', accessKeyId: id, secretAccessKey: secret(1) }), 'EntityAlreadyExists');
-        await rejectsWith(s.createAccessKey({ account: acct, userName: 'u', accessKeyId: 'short', secretAccessKey: secret(1) }), 'InvalidInput');
+        await rejectsWith(
+          s.createAccessKey({ account: acct, userName: 'u', accessKeyId: id, secretAccessKey: secret(1) }),
+          'EntityAlreadyExists',
+        );
+        await rejectsWith(
+          s.createAccessKey({
+            account: acct,
+            userName: 'u',
+            accessKeyId: 'short',
+            secretAccessKey: secret(1),
+          }),
+          'InvalidInput',
+        );
         await rejectsWith(s.deleteAccount(acct), 'DeleteConflict');
       });
 
       it('records last use without bumping the generation', async () => {
         const acct = await account();
         const id = keyId();
-        await s.createAccessKey({ account: acct, userName: null, accessKeyId: id, secretAccessKey: secret(1) });
+        await s.createAccessKey({
+          account: acct,
+          userName: null,
+          accessKeyId: id,
+          secretAccessKey: secret(1),
+        });
         const before = await s.generation();
-        await s.recordAccessKeyUse(id, { date: new Date(1_700_000_000_000), service: 's3', region: 'us-east-1' });
+        await s.recordAccessKeyUse(id, {
+          date: new Date(1_700_000_000_000),
+          service: 's3',
+          region: 'us-east-1',
+        });
         assert.equal(await s.generation(), before);
         assert.deepEqual((await s.findAccessKey(id))?.lastUsed, {
           date: new Date(1_700_000_000_000),
@@ -461,7 +582,8 @@ export function iamConformance(name: string, open: OpenIamStore): void {
         const names = ['Same', 'same', 'SAME', 'sAme', 'saME', 'SaMe', 'samE', 'SAMe'];
         const results = await Promise.allSettled(names.map((name) => s.createUser({ account: acct, name })));
         assert.equal(results.filter((r) => r.status === 'fulfilled').length, 1);
-        for (const r of results) if (r.status === 'rejected') assert.ok(isIamError(r.reason, 'EntityAlreadyExists'));
+        for (const r of results)
+          if (r.status === 'rejected') assert.ok(isIamError(r.reason, 'EntityAlreadyExists'));
         assert.equal((await s.listUsers(acct)).length, 1);
       });
 
@@ -470,7 +592,12 @@ export function iamConformance(name: string, open: OpenIamStore): void {
         await s.createUser({ account: acct, name: 'u' });
         const results = await Promise.allSettled(
           Array.from({ length: 6 }, (_, i) =>
-            s.createAccessKey({ account: acct, userName: 'u', accessKeyId: keyId(), secretAccessKey: secret(i) }),
+            s.createAccessKey({
+              account: acct,
+              userName: 'u',
+              accessKeyId: keyId(),
+              secretAccessKey: secret(i),
+            }),
           ),
         );
         assert.equal(results.filter((r) => r.status === 'fulfilled').length, 2);
@@ -514,7 +641,10 @@ export function iamConformance(name: string, open: OpenIamStore): void {
         await s.createRole({ account: acct, name: 'r', trustPolicy: DOC });
         await s.attachPolicy({ account: acct, kind: 'role', name: 'r' }, managed);
         const role = await s.roleAuthorization(acct, 'R');
-        assert.deepEqual(role?.attached.map((a) => a.arn), [managed]);
+        assert.deepEqual(
+          role?.attached.map((a) => a.arn),
+          [managed],
+        );
         assert.equal((await s.accountAuthorization(acct))?.account.id, acct);
         assert.equal(await s.accountAuthorization(newAccountId()), null);
       });
@@ -553,20 +683,32 @@ export function iamConformance(name: string, open: OpenIamStore): void {
       assert.match(org.id, /^o-[a-z0-9]{10}$/);
       assert.match(org.rootId, /^r-[a-z0-9]{4}$/);
       await rejectsWith(s.createOrganization(), 'EntityAlreadyExists');
-      assert.deepEqual((await s.listOrgPoliciesForTarget(org.rootId, 'scp')).map((p) => p.id), ['p-FullAWSAccess']);
+      assert.deepEqual(
+        (await s.listOrgPoliciesForTarget(org.rootId, 'scp')).map((p) => p.id),
+        ['p-FullAWSAccess'],
+      );
 
       const ou1 = await s.createOrganizationalUnit({ parentId: org.rootId, name: 'Prod' });
       assert.match(ou1.id, new RegExp(`^ou-${org.rootId.slice(2)}-[a-z0-9]{8}$`));
-      await rejectsWith(s.createOrganizationalUnit({ parentId: org.rootId, name: 'prod' }), 'EntityAlreadyExists');
+      await rejectsWith(
+        s.createOrganizationalUnit({ parentId: org.rootId, name: 'prod' }),
+        'EntityAlreadyExists',
+      );
       const ou2 = await s.createOrganizationalUnit({ parentId: ou1.id, name: 'Apps' });
-      assert.deepEqual((await s.listOrganizationalUnits(org.rootId)).map((o) => o.name), ['Prod']);
+      assert.deepEqual(
+        (await s.listOrganizationalUnits(org.rootId)).map((o) => o.name),
+        ['Prod'],
+      );
       await s.placeAccount(member, ou2.id);
       await s.placeAccount(mgmt, org.rootId);
       assert.deepEqual(await s.listAccountsForParent(ou2.id), [member]);
 
       const deny = await s.createOrgPolicy({ type: 'scp', name: 'NoDelete', document: '{"scp":1}' });
       const rcp = await s.createOrgPolicy({ type: 'rcp', name: 'NoPublic', document: '{"rcp":1}' });
-      await rejectsWith(s.createOrgPolicy({ type: 'scp', name: 'NoDelete', document: '{}' }), 'EntityAlreadyExists');
+      await rejectsWith(
+        s.createOrgPolicy({ type: 'scp', name: 'NoDelete', document: '{}' }),
+        'EntityAlreadyExists',
+      );
       await s.attachOrgPolicy(deny.id, ou1.id);
       await s.attachOrgPolicy(deny.id, ou1.id);
       await s.attachOrgPolicy(rcp.id, member);
@@ -598,7 +740,10 @@ export function iamConformance(name: string, open: OpenIamStore): void {
       const only = await s.createOrgPolicy({ type: 'scp', name: 'OnlyS3', document: '{"s3":1}' });
       await s.attachOrgPolicy(only.id, ou.id);
       await s.detachOrgPolicy('p-FullAWSAccess', ou.id);
-      assert.deepEqual((await s.listOrgPoliciesForTarget(ou.id, 'scp')).map((p) => p.name), ['OnlyS3']);
+      assert.deepEqual(
+        (await s.listOrgPoliciesForTarget(ou.id, 'scp')).map((p) => p.name),
+        ['OnlyS3'],
+      );
       await rejectsWith(s.detachOrgPolicy('p-FullAWSAccess', ou.id), 'NoSuchEntity');
       await rejectsWith(s.deleteOrgPolicy(only.id), 'DeleteConflict');
       await rejectsWith(s.deleteOrgPolicy('p-FullAWSAccess'), 'InvalidInput');

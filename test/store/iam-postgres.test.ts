@@ -61,7 +61,10 @@ if (skip) {
   describe('postgres IAM store', () => {
     it('sees a change made through another node at the next read (generation and data)', async () => {
       const scratch = await scratchSchema(connectionString);
-      const [a, b] = await Promise.all([openStore(connectionString, scratch.options), openStore(connectionString, scratch.options)]);
+      const [a, b] = await Promise.all([
+        openStore(connectionString, scratch.options),
+        openStore(connectionString, scratch.options),
+      ]);
       try {
         await a.createAccount({ id: '111122223333', name: 'main' });
         await a.createUser({ account: '111122223333', name: 'alice' });
@@ -87,7 +90,11 @@ if (skip) {
       try {
         await nodes[0]?.createAccount({ id: '111122223333', name: 'main' });
         const results = await Promise.allSettled(
-          nodes.flatMap((n, i) => ['Bob', 'bob', 'BOB'].map((name) => n.createRole({ account: '111122223333', name: `${name}`, trustPolicy: `{"n":${i}}` }))),
+          nodes.flatMap((n, i) =>
+            ['Bob', 'bob', 'BOB'].map((name) =>
+              n.createRole({ account: '111122223333', name: `${name}`, trustPolicy: `{"n":${i}}` }),
+            ),
+          ),
         );
         assert.equal(results.filter((r) => r.status === 'fulfilled').length, 1);
         assert.equal((await nodes[2]?.listRoles('111122223333'))?.length, 1);

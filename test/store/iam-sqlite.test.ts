@@ -42,20 +42,32 @@ describe('sqlite IAM store', () => {
         accessKeyId: 'AKIAIOSFODNN7EXAMPLE',
         secretAccessKey: new Secret(plain),
       });
-      await stores.metadata.createBucket({ name: 'b', owner: '111122223333', region: 'us-east-1', createdAt: new Date() });
+      await stores.metadata.createBucket({
+        name: 'b',
+        owner: '111122223333',
+        region: 'us-east-1',
+        createdAt: new Date(),
+      });
       await stores.close();
 
       const raw = new Database(join(dir, 'metadata.db'));
       const row = raw.prepare('select secret from iam_access_keys').get() as { secret: string };
       assert.ok(!row.secret.includes(plain));
       assert.ok(!Buffer.from(row.secret, 'base64').toString('latin1').includes(plain));
-      const migrations = raw.prepare('select name from portcullis_store_migration order by name').all() as { name: string }[];
-      assert.deepEqual(migrations.map((m) => m.name), ['0001_initial', '0002_iam']);
+      const migrations = raw.prepare('select name from portcullis_store_migration order by name').all() as {
+        name: string;
+      }[];
+      assert.deepEqual(
+        migrations.map((m) => m.name),
+        ['0001_initial', '0002_iam'],
+      );
       raw.close();
 
       // Reopened with the same master key, the secret opens; with another key it does not.
       const again = await openStores({ dataDir: dir });
-      assert.ok((await again.iamStore(secrets).findAccessKey('AKIAIOSFODNN7EXAMPLE'))?.secretAccessKey.equals(plain));
+      assert.ok(
+        (await again.iamStore(secrets).findAccessKey('AKIAIOSFODNN7EXAMPLE'))?.secretAccessKey.equals(plain),
+      );
       await assert.rejects(
         again.iamStore(SecretBox.forAccessKeys(MasterKey.generate())).findAccessKey('AKIAIOSFODNN7EXAMPLE'),
         /authentication failed/,

@@ -34,12 +34,14 @@ describe('credentials', () => {
   });
 
   it('unique ids: 21 characters with the entity prefix', () => {
-    for (const prefix of ['AIDA', 'AROA', 'AGPA', 'ANPA'] as const) assert.match(generateUniqueId(prefix), new RegExp(`^${prefix}[A-Z2-7]{17}$`));
+    for (const prefix of ['AIDA', 'AROA', 'AGPA', 'ANPA'] as const)
+      assert.match(generateUniqueId(prefix), new RegExp(`^${prefix}[A-Z2-7]{17}$`));
   });
 
   it('uses every base32 symbol about evenly (no bias)', () => {
     const counts = new Map<string, number>();
-    for (let i = 0; i < 4000; i++) for (const c of generateAccessKeyId('AKIA').slice(4)) counts.set(c, (counts.get(c) ?? 0) + 1);
+    for (let i = 0; i < 4000; i++)
+      for (const c of generateAccessKeyId('AKIA').slice(4)) counts.set(c, (counts.get(c) ?? 0) + 1);
     assert.equal(counts.size, 32);
     const expected = (4000 * 16) / 32;
     for (const [c, n] of counts) assert.ok(Math.abs(n - expected) < expected * 0.15, `${c}: ${n}`);

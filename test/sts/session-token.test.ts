@@ -19,7 +19,12 @@ function claims(extra: Partial<SessionClaims> = {}): SessionClaims {
     accessKeyId: 'ASIAEXAMPLE000000001',
     secretAccessKey: new Secret('wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY'),
     account: '111122223333',
-    principal: { type: 'assumed-role', roleArn: 'arn:aws:iam::111122223333:role/app/Writer', roleId: 'AROAEXAMPLEEXAMPLE01', sessionName: 'usr001' },
+    principal: {
+      type: 'assumed-role',
+      roleArn: 'arn:aws:iam::111122223333:role/app/Writer',
+      roleId: 'AROAEXAMPLEEXAMPLE01',
+      sessionName: 'usr001',
+    },
     sourceIdentity: 'alice',
     policies: ['{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}'],
     policyArns: ['arn:aws:iam::111122223333:policy/Extra'],
@@ -48,21 +53,44 @@ describe('session tokens', () => {
     const token = ring.seal(c);
     assert.match(token, /^[A-Za-z0-9_-]+$/);
     const opened = ring.open(token, { accessKeyId: c.accessKeyId, now: NOW });
-    assert.deepEqual({ ...opened, secretAccessKey: opened.secretAccessKey.reveal() }, { ...c, secretAccessKey: c.secretAccessKey.reveal() });
+    assert.deepEqual(
+      { ...opened, secretAccessKey: opened.secretAccessKey.reveal() },
+      { ...c, secretAccessKey: c.secretAccessKey.reveal() },
+    );
   });
 
   it('round-trip federated and GetSessionToken principals, and minimal claims', () => {
     for (const principal of [
-      { type: 'federated-user', name: 'bob', userArn: 'arn:aws:iam::111122223333:user/alice', userId: 'AIDAEXAMPLE' },
-      { type: 'session-token', subjectArn: 'arn:aws:iam::111122223333:user/alice', subjectId: 'AIDAEXAMPLE', userName: 'alice' },
+      {
+        type: 'federated-user',
+        name: 'bob',
+        userArn: 'arn:aws:iam::111122223333:user/alice',
+        userId: 'AIDAEXAMPLE',
+      },
+      {
+        type: 'session-token',
+        subjectArn: 'arn:aws:iam::111122223333:user/alice',
+        subjectId: 'AIDAEXAMPLE',
+        userName: 'alice',
+      },
       { type: 'session-token', subjectArn: 'arn:aws:iam::111122223333:root', subjectId: '111122223333' },
     ] as const) {
-      const c = claims({ principal, policies: [], policyArns: [], tags: {}, transitiveTagKeys: [], chainDepth: 0 });
+      const c = claims({
+        principal,
+        policies: [],
+        policyArns: [],
+        tags: {},
+        transitiveTagKeys: [],
+        chainDepth: 0,
+      });
       const { sourceIdentity: _drop, ...withoutSource } = c;
       void _drop;
       const opened = ring.open(ring.seal(withoutSource), { now: NOW });
       assert.deepEqual(opened.principal, principal);
-      assert.deepEqual([opened.policies, opened.policyArns, opened.tags, opened.chainDepth, opened.sourceIdentity], [[], [], {}, 0, undefined]);
+      assert.deepEqual(
+        [opened.policies, opened.policyArns, opened.tags, opened.chainDepth, opened.sourceIdentity],
+        [[], [], {}, 0, undefined],
+      );
     }
   });
 
@@ -96,7 +124,10 @@ describe('session tokens', () => {
     fails(() => ring.open('', { now: NOW }), 'InvalidToken');
     fails(() => ring.open('not a token', { now: NOW }), 'InvalidToken');
     fails(() => ring.open('A'.repeat(20_000), { now: NOW }), 'InvalidToken');
-    assert.equal(new SessionTokenError('InvalidToken').message, 'The provided token is malformed or otherwise invalid.');
+    assert.equal(
+      new SessionTokenError('InvalidToken').message,
+      'The provided token is malformed or otherwise invalid.',
+    );
     assert.equal(new SessionTokenError('InvalidToken').httpStatus, 400);
   });
 
@@ -134,7 +165,10 @@ describe('session tokens', () => {
 
   it('do not open under another master key with the same key id', () => {
     const token = ring.seal(claims());
-    fails(() => TokenKeyRing.fromMasterKey(new MasterKey(Buffer.alloc(32, 1))).open(token, { now: NOW }), 'InvalidToken');
+    fails(
+      () => TokenKeyRing.fromMasterKey(new MasterKey(Buffer.alloc(32, 1))).open(token, { now: NOW }),
+      'InvalidToken',
+    );
   });
 
   it('read PORTCULLIS_TOKEN_KEYS: explicit keys and derived ids, first one seals', () => {
@@ -156,8 +190,17 @@ describe('session tokens', () => {
   it('stay far below header limits with a full session policy and 50 tags', () => {
     const tags: Record<string, string> = {};
     for (let i = 0; i < 50; i++) tags[`key-${i}`] = 'v'.repeat(32);
-    const policy = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:*', Resource: `arn:aws:s3:::${'b'.repeat(1900)}` }] });
-    const token = ring.seal(claims({ tags, policies: [policy], policyArns: Array.from({ length: 10 }, (_, i) => `arn:aws:iam::111122223333:policy/p${i}`) }));
+    const policy = JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Action: 's3:*', Resource: `arn:aws:s3:::${'b'.repeat(1900)}` }],
+    });
+    const token = ring.seal(
+      claims({
+        tags,
+        policies: [policy],
+        policyArns: Array.from({ length: 10 }, (_, i) => `arn:aws:iam::111122223333:policy/p${i}`),
+      }),
+    );
     assert.ok(token.length < 8192, `token is ${token.length} characters`);
     assert.equal(ring.open(token, { now: NOW }).policies[0], policy);
   });

@@ -23,7 +23,9 @@ export async function openPostgresMetadataStore(
 }
 
 /** The migrated database, for stores that share its pool (metadata and IAM). */
-export async function openPostgresDatabase(options: PostgresMetadataStoreOptions): Promise<Kysely<StoreDatabase>> {
+export async function openPostgresDatabase(
+  options: PostgresMetadataStoreOptions,
+): Promise<Kysely<StoreDatabase>> {
   const pool =
     options.pool ??
     new pg.Pool({ connectionString: options.connectionString, max: options.maxConnections ?? 10 });

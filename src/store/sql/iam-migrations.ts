@@ -20,7 +20,10 @@ export function iamMigrations(dialect: SqlDialectName): Record<string, Migration
           .addColumn('id', 'integer', (c) => c.primaryKey().notNull())
           .addColumn('value', int64, (c) => c.notNull())
           .execute();
-        await db.insertInto('iam_generation' as never).values({ id: 1, value: 0 } as never).execute();
+        await db
+          .insertInto('iam_generation' as never)
+          .values({ id: 1, value: 0 } as never)
+          .execute();
 
         await db.schema
           .createTable('iam_accounts')
@@ -72,7 +75,11 @@ export function iamMigrations(dialect: SqlDialectName): Record<string, Migration
               .addColumn('description', 'text');
           }
           await b.execute();
-          await db.schema.createIndex(`${table}_by_boundary`).on(table).column('boundary_policy_id').execute();
+          await db.schema
+            .createIndex(`${table}_by_boundary`)
+            .on(table)
+            .column('boundary_policy_id')
+            .execute();
         }
 
         await db.schema
@@ -91,7 +98,11 @@ export function iamMigrations(dialect: SqlDialectName): Record<string, Migration
           .addColumn('user_id', key, (c) => c.notNull().references('iam_users.id'))
           .addPrimaryKeyConstraint('iam_group_members_pk', ['group_id', 'user_id'])
           .execute();
-        await db.schema.createIndex('iam_group_members_by_user').on('iam_group_members').column('user_id').execute();
+        await db.schema
+          .createIndex('iam_group_members_by_user')
+          .on('iam_group_members')
+          .column('user_id')
+          .execute();
 
         // entity_id names a user, group or role (by kind): no single foreign key can say that.
         await db.schema
@@ -101,7 +112,11 @@ export function iamMigrations(dialect: SqlDialectName): Record<string, Migration
           .addColumn('policy_id', key, (c) => c.notNull().references('iam_policies.id'))
           .addPrimaryKeyConstraint('iam_attachments_pk', ['entity_kind', 'entity_id', 'policy_id'])
           .execute();
-        await db.schema.createIndex('iam_attachments_by_policy').on('iam_attachments').column('policy_id').execute();
+        await db.schema
+          .createIndex('iam_attachments_by_policy')
+          .on('iam_attachments')
+          .column('policy_id')
+          .execute();
         await db.schema
           .createTable('iam_inline_policies')
           .addColumn('entity_kind', 'text', (c) => c.notNull())
@@ -152,7 +167,11 @@ export function iamMigrations(dialect: SqlDialectName): Record<string, Migration
           .addColumn('account', key, (c) => c.primaryKey().notNull().references('iam_accounts.id'))
           .addColumn('parent_id', key, (c) => c.notNull())
           .execute();
-        await db.schema.createIndex('iam_org_accounts_by_parent').on('iam_org_accounts').column('parent_id').execute();
+        await db.schema
+          .createIndex('iam_org_accounts_by_parent')
+          .on('iam_org_accounts')
+          .column('parent_id')
+          .execute();
         await db.schema
           .createTable('iam_org_policies')
           .addColumn('id', key, (c) => c.primaryKey().notNull())

@@ -79,7 +79,11 @@ export function toAccessKey(row: Selectable<IamAccessKeysTable>, userName: strin
   const lastUsed =
     row.last_used_at === null
       ? null
-      : { date: date(row.last_used_at), service: row.last_used_service ?? '', region: row.last_used_region ?? '' };
+      : {
+          date: date(row.last_used_at),
+          service: row.last_used_service ?? '',
+          region: row.last_used_region ?? '',
+        };
   return {
     accessKeyId: row.access_key_id,
     account: row.account,

@@ -25,7 +25,8 @@ type Db = Kysely<StoreDatabase>;
 
 /** AWS's id and name for the SCP every organization starts with. */
 export const FULL_AWS_ACCESS_ID = 'p-FullAWSAccess';
-const FULL_AWS_ACCESS_DOCUMENT = '{\n  "Version": "2012-10-17",\n  "Statement": [\n    {\n      "Effect": "Allow",\n      "Action": "*",\n      "Resource": "*"\n    }\n  ]\n}';
+const FULL_AWS_ACCESS_DOCUMENT =
+  '{\n  "Version": "2012-10-17",\n  "Statement": [\n    {\n      "Effect": "Allow",\n      "Action": "*",\n      "Resource": "*"\n    }\n  ]\n}';
 /** AWS Organizations allows five levels of OUs under the root. */
 const MAX_OU_DEPTH = 5;
 
@@ -34,7 +35,10 @@ function noOrganization(): IamError {
 }
 
 function noSuchTarget(id: string): IamError {
-  return new IamError('NoSuchEntity', `We can't find a root, OU, or account with the ID ${id} that you specified.`);
+  return new IamError(
+    'NoSuchEntity',
+    `We can't find a root, OU, or account with the ID ${id} that you specified.`,
+  );
 }
 
 function noSuchOrgPolicy(id: string): IamError {
@@ -42,8 +46,12 @@ function noSuchOrgPolicy(id: string): IamError {
 }
 
 function checkOrgName(name: string, what: string): void {
-  if (name.length < 1 || name.length > 128 || /[\u0000-\u001f]/.test(name)) {
-    throw new IamError('InvalidInput', `The ${what} name must be 1 to 128 characters without control characters.`);
+  // Control characters (U+0000–U+001F) are not allowed in Organizations names.
+  if (name.length < 1 || name.length > 128 || [...name].some((c) => c.charCodeAt(0) < 0x20)) {
+    throw new IamError(
+      'InvalidInput',
+      `The ${what} name must be 1 to 128 characters without control characters.`,
+    );
   }
 }
 
@@ -51,7 +59,12 @@ export async function getOrganization(q: Db): Promise<OrganizationRecord | null>
   const row = await q.selectFrom('iam_organization').selectAll().where('id', '=', 1).executeTakeFirst();
   return row === undefined
     ? null
-    : { id: row.org_id, rootId: row.root_id, managementAccount: row.management_account, createdAt: date(row.created_at) };
+    : {
+        id: row.org_id,
+        rootId: row.root_id,
+        managementAccount: row.management_account,
+        createdAt: date(row.created_at),
+      };
 }
 
 async function requireOrganization(q: Db): Promise<OrganizationRecord> {
@@ -60,13 +73,20 @@ async function requireOrganization(q: Db): Promise<OrganizationRecord> {
   return org;
 }
 
-export async function createOrganization(q: Db, managementAccount: string | null): Promise<OrganizationRecord> {
+export async function createOrganization(
+  q: Db,
+  managementAccount: string | null,
+): Promise<OrganizationRecord> {
   if ((await getOrganization(q)) !== null) {
     throw new IamError('EntityAlreadyExists', 'An organization already exists.');
   }
   if (managementAccount !== null) {
     checkAccountId(managementAccount);
-    const acct = await q.selectFrom('iam_accounts').select('id').where('id', '=', managementAccount).executeTakeFirst();
+    const acct = await q
+      .selectFrom('iam_accounts')
+      .select('id')
+      .where('id', '=', managementAccount)
+      .executeTakeFirst();
     if (acct === undefined) throw noSuchAccount(managementAccount);
   }
   const now = Date.now();
@@ -78,9 +98,19 @@ export async function createOrganization(q: Db, managementAccount: string | null
   };
   await q
     .insertInto('iam_organization')
-    .values({ id: 1, org_id: org.id, root_id: org.rootId, management_account: managementAccount, created_at: now })
+    .values({
+      id: 1,
+      org_id: org.id,
+      root_id: org.rootId,
+      management_account: managementAccount,
+      created_at: now,
+    })
     .execute();
-  const full = await q.selectFrom('iam_org_policies').select('id').where('id', '=', FULL_AWS_ACCESS_ID).executeTakeFirst();
+  const full = await q
+    .selectFrom('iam_org_policies')
+    .select('id')
+    .where('id', '=', FULL_AWS_ACCESS_ID)
+    .executeTakeFirst();
   if (full === undefined) {
     await q
       .insertInto('iam_org_policies')
@@ -95,7 +125,10 @@ export async function createOrganization(q: Db, managementAccount: string | null
       })
       .execute();
   }
-  await q.insertInto('iam_org_policy_targets').values({ policy_id: FULL_AWS_ACCESS_ID, target_id: org.rootId }).execute();
+  await q
+    .insertInto('iam_org_policy_targets')
+    .values({ policy_id: FULL_AWS_ACCESS_ID, target_id: org.rootId })
+    .execute();
   return org;
 }
 
@@ -103,7 +136,12 @@ export async function deleteOrganization(q: Db): Promise<void> {
   const org = await requireOrganization(q);
   const ou = await q.selectFrom('iam_org_units').select('id').limit(1).executeTakeFirst();
   const acct = await q.selectFrom('iam_org_accounts').select('account').limit(1).executeTakeFirst();
-  const pol = await q.selectFrom('iam_org_policies').select('id').where('aws_managed', '=', 0).limit(1).executeTakeFirst();
+  const pol = await q
+    .selectFrom('iam_org_policies')
+    .select('id')
+    .where('aws_managed', '=', 0)
+    .limit(1)
+    .executeTakeFirst();
   if (ou !== undefined || acct !== undefined || pol !== undefined) {
     throw new IamError(
       'DeleteConflict',
@@ -122,7 +160,11 @@ async function targetKind(q: Db, org: OrganizationRecord, targetId: string): Pro
     const ou = await q.selectFrom('iam_org_units').select('id').where('id', '=', targetId).executeTakeFirst();
     if (ou !== undefined) return 'ou';
   } else if (/^\d{12}$/.test(targetId)) {
-    const acct = await q.selectFrom('iam_org_accounts').select('account').where('account', '=', targetId).executeTakeFirst();
+    const acct = await q
+      .selectFrom('iam_org_accounts')
+      .select('account')
+      .where('account', '=', targetId)
+      .executeTakeFirst();
     if (acct !== undefined) return 'account';
   }
   throw noSuchTarget(targetId);
@@ -132,7 +174,10 @@ async function targetKind(q: Db, org: OrganizationRecord, targetId: string): Pro
 async function requireParent(q: Db, org: OrganizationRecord, parentId: string): Promise<void> {
   const kind = await targetKind(q, org, parentId).catch(() => undefined);
   if (kind !== 'root' && kind !== 'ou') {
-    throw new IamError('NoSuchEntity', `We can't find a root or OU with the ParentId ${parentId} that you specified.`);
+    throw new IamError(
+      'NoSuchEntity',
+      `We can't find a root or OU with the ParentId ${parentId} that you specified.`,
+    );
   }
 }
 
@@ -140,7 +185,11 @@ async function ouDepth(q: Db, org: OrganizationRecord, id: string): Promise<numb
   let depth = 0;
   let current = id;
   while (current !== org.rootId) {
-    const row = await q.selectFrom('iam_org_units').select('parent_id').where('id', '=', current).executeTakeFirst();
+    const row = await q
+      .selectFrom('iam_org_units')
+      .select('parent_id')
+      .where('id', '=', current)
+      .executeTakeFirst();
     if (row === undefined || ++depth > MAX_OU_DEPTH + 1) break;
     current = row.parent_id;
   }
@@ -151,12 +200,19 @@ function toUnit(row: { id: string; parent_id: string; name: string }): Organizat
   return { id: row.id, parentId: row.parent_id, name: row.name };
 }
 
-export async function createOrganizationalUnit(q: Db, parentId: string, name: string): Promise<OrganizationalUnitRecord> {
+export async function createOrganizationalUnit(
+  q: Db,
+  parentId: string,
+  name: string,
+): Promise<OrganizationalUnitRecord> {
   checkOrgName(name, 'organizational unit');
   const org = await requireOrganization(q);
   await requireParent(q, org, parentId);
   if ((await ouDepth(q, org, parentId)) >= MAX_OU_DEPTH) {
-    throw new IamError('LimitExceeded', `An organization can nest organizational units at most ${MAX_OU_DEPTH} levels deep.`);
+    throw new IamError(
+      'LimitExceeded',
+      `An organization can nest organizational units at most ${MAX_OU_DEPTH} levels deep.`,
+    );
   }
   const taken = await q
     .selectFrom('iam_org_units')
@@ -172,7 +228,10 @@ export async function createOrganizationalUnit(q: Db, parentId: string, name: st
     .insertInto('iam_org_units')
     .values({ id, parent_id: parentId, name_key: name.toLowerCase(), name, created_at: Date.now() })
     .execute();
-  await q.insertInto('iam_org_policy_targets').values({ policy_id: FULL_AWS_ACCESS_ID, target_id: id }).execute();
+  await q
+    .insertInto('iam_org_policy_targets')
+    .values({ policy_id: FULL_AWS_ACCESS_ID, target_id: id })
+    .execute();
   return { id, parentId, name };
 }
 
@@ -182,7 +241,12 @@ export async function getOrganizationalUnit(q: Db, id: string): Promise<Organiza
 }
 
 export async function listOrganizationalUnits(q: Db, parentId: string): Promise<OrganizationalUnitRecord[]> {
-  const rows = await q.selectFrom('iam_org_units').selectAll().where('parent_id', '=', parentId).orderBy('name_key').execute();
+  const rows = await q
+    .selectFrom('iam_org_units')
+    .selectAll()
+    .where('parent_id', '=', parentId)
+    .orderBy('name_key')
+    .execute();
   return rows.map(toUnit);
 }
 
@@ -200,15 +264,32 @@ export async function renameOrganizationalUnit(q: Db, id: string, name: string):
   if (taken !== undefined) {
     throw new IamError('EntityAlreadyExists', `An OU with name ${name} already exists under ${ou.parentId}.`);
   }
-  await q.updateTable('iam_org_units').set({ name, name_key: name.toLowerCase() }).where('id', '=', id).execute();
+  await q
+    .updateTable('iam_org_units')
+    .set({ name, name_key: name.toLowerCase() })
+    .where('id', '=', id)
+    .execute();
 }
 
 export async function deleteOrganizationalUnit(q: Db, id: string): Promise<void> {
   if ((await getOrganizationalUnit(q, id)) === null) throw noSuchTarget(id);
-  const child = await q.selectFrom('iam_org_units').select('id').where('parent_id', '=', id).limit(1).executeTakeFirst();
-  const acct = await q.selectFrom('iam_org_accounts').select('account').where('parent_id', '=', id).limit(1).executeTakeFirst();
+  const child = await q
+    .selectFrom('iam_org_units')
+    .select('id')
+    .where('parent_id', '=', id)
+    .limit(1)
+    .executeTakeFirst();
+  const acct = await q
+    .selectFrom('iam_org_accounts')
+    .select('account')
+    .where('parent_id', '=', id)
+    .limit(1)
+    .executeTakeFirst();
   if (child !== undefined || acct !== undefined) {
-    throw new IamError('DeleteConflict', 'The organizational unit is not empty: move or remove its accounts and OUs first.');
+    throw new IamError(
+      'DeleteConflict',
+      'The organizational unit is not empty: move or remove its accounts and OUs first.',
+    );
   }
   await q.deleteFrom('iam_org_policy_targets').where('target_id', '=', id).execute();
   await q.deleteFrom('iam_org_units').where('id', '=', id).execute();
@@ -220,15 +301,26 @@ export async function placeAccount(q: Db, account: string, parentId: string): Pr
   const acct = await q.selectFrom('iam_accounts').select('id').where('id', '=', account).executeTakeFirst();
   if (acct === undefined) throw noSuchAccount(account);
   await requireParent(q, org, parentId);
-  const placed = await q.selectFrom('iam_org_accounts').select('parent_id').where('account', '=', account).executeTakeFirst();
+  const placed = await q
+    .selectFrom('iam_org_accounts')
+    .select('parent_id')
+    .where('account', '=', account)
+    .executeTakeFirst();
   if (placed !== undefined) {
     if (placed.parent_id !== parentId) {
-      await q.updateTable('iam_org_accounts').set({ parent_id: parentId }).where('account', '=', account).execute();
+      await q
+        .updateTable('iam_org_accounts')
+        .set({ parent_id: parentId })
+        .where('account', '=', account)
+        .execute();
     }
     return;
   }
   await q.insertInto('iam_org_accounts').values({ account, parent_id: parentId }).execute();
-  await q.insertInto('iam_org_policy_targets').values({ policy_id: FULL_AWS_ACCESS_ID, target_id: account }).execute();
+  await q
+    .insertInto('iam_org_policy_targets')
+    .values({ policy_id: FULL_AWS_ACCESS_ID, target_id: account })
+    .execute();
 }
 
 export async function removeAccount(q: Db, account: string): Promise<void> {
@@ -242,7 +334,12 @@ export async function removeAccount(q: Db, account: string): Promise<void> {
 }
 
 export async function listAccountsForParent(q: Db, parentId: string): Promise<string[]> {
-  const rows = await q.selectFrom('iam_org_accounts').select('account').where('parent_id', '=', parentId).orderBy('account').execute();
+  const rows = await q
+    .selectFrom('iam_org_accounts')
+    .select('account')
+    .where('parent_id', '=', parentId)
+    .orderBy('account')
+    .execute();
   return rows.map((r) => r.account);
 }
 
@@ -254,7 +351,8 @@ export async function getOrgPolicy(q: Db, id: string): Promise<OrgPolicyRecord |
 async function requireCustomPolicy(q: Db, id: string): Promise<OrgPolicyRecord> {
   const policy = await getOrgPolicy(q, id);
   if (policy === null) throw noSuchOrgPolicy(id);
-  if (policy.awsManaged) throw new IamError('InvalidInput', `The AWS managed policy ${policy.name} cannot be changed or deleted.`);
+  if (policy.awsManaged)
+    throw new IamError('InvalidInput', `The AWS managed policy ${policy.name} cannot be changed or deleted.`);
   return policy;
 }
 
@@ -265,7 +363,8 @@ async function requireUniquePolicyName(q: Db, name: string, except?: string): Pr
     .where('name', '=', name)
     .$if(except !== undefined, (b) => b.where('id', '!=', except as string))
     .executeTakeFirst();
-  if (taken !== undefined) throw new IamError('EntityAlreadyExists', `A policy with the name ${name} already exists.`);
+  if (taken !== undefined)
+    throw new IamError('EntityAlreadyExists', `A policy with the name ${name} already exists.`);
 }
 
 export async function createOrgPolicy(q: Db, input: CreateOrgPolicyInput): Promise<OrgPolicyRecord> {
@@ -287,7 +386,12 @@ export async function createOrgPolicy(q: Db, input: CreateOrgPolicyInput): Promi
 }
 
 export async function listOrgPolicies(q: Db, type: OrgPolicyType): Promise<OrgPolicyRecord[]> {
-  const rows = await q.selectFrom('iam_org_policies').selectAll().where('type', '=', type).orderBy('name').execute();
+  const rows = await q
+    .selectFrom('iam_org_policies')
+    .selectAll()
+    .where('type', '=', type)
+    .orderBy('name')
+    .execute();
   return rows.map(toOrgPolicy);
 }
 
@@ -312,8 +416,14 @@ export async function updateOrgPolicy(
 
 export async function deleteOrgPolicy(q: Db, id: string): Promise<void> {
   await requireCustomPolicy(q, id);
-  const attached = await q.selectFrom('iam_org_policy_targets').select('target_id').where('policy_id', '=', id).limit(1).executeTakeFirst();
-  if (attached !== undefined) throw new IamError('DeleteConflict', 'The policy is attached to one or more targets; detach it first.');
+  const attached = await q
+    .selectFrom('iam_org_policy_targets')
+    .select('target_id')
+    .where('policy_id', '=', id)
+    .limit(1)
+    .executeTakeFirst();
+  if (attached !== undefined)
+    throw new IamError('DeleteConflict', 'The policy is attached to one or more targets; detach it first.');
   await q.deleteFrom('iam_org_policies').where('id', '=', id).execute();
 }
 
@@ -327,7 +437,11 @@ export async function attachOrgPolicy(q: Db, policyId: string, targetId: string)
     .where('policy_id', '=', policyId)
     .where('target_id', '=', targetId)
     .executeTakeFirst();
-  if (existing === undefined) await q.insertInto('iam_org_policy_targets').values({ policy_id: policyId, target_id: targetId }).execute();
+  if (existing === undefined)
+    await q
+      .insertInto('iam_org_policy_targets')
+      .values({ policy_id: policyId, target_id: targetId })
+      .execute();
 }
 
 export async function detachOrgPolicy(q: Db, policyId: string, targetId: string): Promise<void> {
@@ -345,7 +459,10 @@ export async function detachOrgPolicy(q: Db, policyId: string, targetId: string)
     const left = await listForTarget(q, targetId, 'scp');
     // AWS: every root, OU and account keeps at least one SCP (ConstraintViolation).
     if (left.length === 0) {
-      throw new IamError('LimitExceeded', `You cannot remove the last service control policy from ${targetId}; attach another one first.`);
+      throw new IamError(
+        'LimitExceeded',
+        `You cannot remove the last service control policy from ${targetId}; attach another one first.`,
+      );
     }
   }
 }
@@ -362,7 +479,11 @@ async function listForTarget(q: Db, targetId: string, type: OrgPolicyType): Prom
   return rows.map(toOrgPolicy);
 }
 
-export async function listOrgPoliciesForTarget(q: Db, targetId: string, type: OrgPolicyType): Promise<OrgPolicyRecord[]> {
+export async function listOrgPoliciesForTarget(
+  q: Db,
+  targetId: string,
+  type: OrgPolicyType,
+): Promise<OrgPolicyRecord[]> {
   return listForTarget(q, targetId, type);
 }
 
@@ -370,14 +491,23 @@ export async function listOrgPoliciesForTarget(q: Db, targetId: string, type: Or
 export async function organizationPath(q: Db, account: string): Promise<OrganizationPath | null> {
   const org = await getOrganization(q);
   if (org === null || org.managementAccount === account) return null;
-  const placed = await q.selectFrom('iam_org_accounts').select('parent_id').where('account', '=', account).executeTakeFirst();
+  const placed = await q
+    .selectFrom('iam_org_accounts')
+    .select('parent_id')
+    .where('account', '=', account)
+    .executeTakeFirst();
   if (placed === undefined) return null;
   const chain: { id: string; kind: OrgTargetKind }[] = [{ id: account, kind: 'account' }];
   let parent = placed.parent_id;
   for (let depth = 0; parent !== org.rootId; depth++) {
-    const ou = await q.selectFrom('iam_org_units').select('parent_id').where('id', '=', parent).executeTakeFirst();
+    const ou = await q
+      .selectFrom('iam_org_units')
+      .select('parent_id')
+      .where('id', '=', parent)
+      .executeTakeFirst();
     // A broken chain would silently drop levels; refuse to guess.
-    if (ou === undefined || depth > MAX_OU_DEPTH) throw new Error(`organization: broken OU chain at ${parent}`);
+    if (ou === undefined || depth > MAX_OU_DEPTH)
+      throw new Error(`organization: broken OU chain at ${parent}`);
     chain.push({ id: parent, kind: 'ou' });
     parent = ou.parent_id;
   }
@@ -397,7 +527,12 @@ export async function organizationPath(q: Db, account: string): Promise<Organiza
     .execute();
   const levels: OrgLevel[] = chain.map(({ id, kind }) => {
     const here = rows.filter((r) => r.target_id === id).map(toOrgPolicy);
-    return { targetId: id, kind, scps: here.filter((p) => p.type === 'scp'), rcps: here.filter((p) => p.type === 'rcp') };
+    return {
+      targetId: id,
+      kind,
+      scps: here.filter((p) => p.type === 'scp'),
+      rcps: here.filter((p) => p.type === 'rcp'),
+    };
   });
   return { organization: org, levels };
 }

@@ -147,7 +147,8 @@ export class SqlIamStore implements IamStore {
       // The checks above make these unreachable; if a race slips past them, answer in IAM terms.
       const violation = this.traits.constraintViolation(e);
       if (violation === 'unique') throw new IamError('EntityAlreadyExists', 'The entity already exists.');
-      if (violation === 'foreign-key') throw new IamError('DeleteConflict', 'The entity is still referenced by another entity.');
+      if (violation === 'foreign-key')
+        throw new IamError('DeleteConflict', 'The entity is still referenced by another entity.');
       throw e;
     }
   }
@@ -161,12 +162,20 @@ export class SqlIamStore implements IamStore {
   }
 
   async generation(): Promise<number> {
-    const row = await this.db.selectFrom('iam_generation').select('value').where('id', '=', 1).executeTakeFirstOrThrow();
+    const row = await this.db
+      .selectFrom('iam_generation')
+      .select('value')
+      .where('id', '=', 1)
+      .executeTakeFirstOrThrow();
     return int(row.value);
   }
 
   private async generationIn(q: Db): Promise<number> {
-    const row = await q.selectFrom('iam_generation').select('value').where('id', '=', 1).executeTakeFirstOrThrow();
+    const row = await q
+      .selectFrom('iam_generation')
+      .select('value')
+      .where('id', '=', 1)
+      .executeTakeFirstOrThrow();
     return int(row.value);
   }
 
@@ -236,7 +245,13 @@ export class SqlIamStore implements IamStore {
     return row.id;
   }
 
-  private async nameTaken(q: Db, kind: EntityKind, account: string, name: string, except?: string): Promise<boolean> {
+  private async nameTaken(
+    q: Db,
+    kind: EntityKind,
+    account: string,
+    name: string,
+    except?: string,
+  ): Promise<boolean> {
     const row = await q
       .selectFrom(ENTITY_TABLE[kind])
       .select('id')
@@ -277,7 +292,10 @@ export class SqlIamStore implements IamStore {
     return policyRecord(row, counts?.attachments ?? 0, counts?.boundaries ?? 0);
   }
 
-  private async policyCounts(q: Db, ids: readonly string[]): Promise<{ id: string; attachments: number; boundaries: number }[]> {
+  private async policyCounts(
+    q: Db,
+    ids: readonly string[],
+  ): Promise<{ id: string; attachments: number; boundaries: number }[]> {
     if (ids.length === 0) return [];
     const attached = await q
       .selectFrom('iam_attachments')
@@ -302,7 +320,11 @@ export class SqlIamStore implements IamStore {
   }
 
   /** A boundary ARN must name a customer managed policy of the same account. */
-  private async boundaryPolicyId(q: Db, account: string, arn: string | null | undefined): Promise<string | null> {
+  private async boundaryPolicyId(
+    q: Db,
+    account: string,
+    arn: string | null | undefined,
+  ): Promise<string | null> {
     if (arn == null) return null;
     const row = await this.requirePolicyRow(q, arn);
     if (row.account !== account) throw noSuchPolicy(arn);
@@ -313,12 +335,21 @@ export class SqlIamStore implements IamStore {
 
   async createAccount(input: { readonly id: string; readonly name: string }): Promise<AccountRecord> {
     checkAccountId(input.id);
-    if (input.name.length < 1 || input.name.length > 50) throw new IamError('InvalidInput', 'An account name must be 1 to 50 characters.');
+    if (input.name.length < 1 || input.name.length > 50)
+      throw new IamError('InvalidInput', 'An account name must be 1 to 50 characters.');
     return this.write(async (q) => {
-      const exists = await q.selectFrom('iam_accounts').select('id').where('id', '=', input.id).executeTakeFirst();
-      if (exists !== undefined) throw new IamError('EntityAlreadyExists', `Account ${input.id} already exists.`);
+      const exists = await q
+        .selectFrom('iam_accounts')
+        .select('id')
+        .where('id', '=', input.id)
+        .executeTakeFirst();
+      if (exists !== undefined)
+        throw new IamError('EntityAlreadyExists', `Account ${input.id} already exists.`);
       const now = Date.now();
-      await q.insertInto('iam_accounts').values({ id: input.id, name: input.name, created_at: now }).execute();
+      await q
+        .insertInto('iam_accounts')
+        .values({ id: input.id, name: input.name, created_at: now })
+        .execute();
       return { id: input.id, name: input.name, createdAt: new Date(now) };
     });
   }
@@ -334,7 +365,8 @@ export class SqlIamStore implements IamStore {
   }
 
   async renameAccount(id: string, name: string): Promise<void> {
-    if (name.length < 1 || name.length > 50) throw new IamError('InvalidInput', 'An account name must be 1 to 50 characters.');
+    if (name.length < 1 || name.length > 50)
+      throw new IamError('InvalidInput', 'An account name must be 1 to 50 characters.');
     await this.write(async (q) => {
       const res = await q.updateTable('iam_accounts').set({ name }).where('id', '=', id).executeTakeFirst();
       if (res.numUpdatedRows === 0n) throw noSuchAccount(id);
@@ -344,8 +376,19 @@ export class SqlIamStore implements IamStore {
   async deleteAccount(id: string): Promise<void> {
     await this.write(async (q) => {
       await this.requireAccount(q, id);
-      for (const table of ['iam_users', 'iam_groups', 'iam_roles', 'iam_policies', 'iam_access_keys'] as const) {
-        const row = await q.selectFrom(table).select('account').where('account', '=', id).limit(1).executeTakeFirst();
+      for (const table of [
+        'iam_users',
+        'iam_groups',
+        'iam_roles',
+        'iam_policies',
+        'iam_access_keys',
+      ] as const) {
+        const row = await q
+          .selectFrom(table)
+          .select('account')
+          .where('account', '=', id)
+          .limit(1)
+          .executeTakeFirst();
         if (row !== undefined) {
           throw new IamError(
             'DeleteConflict',
@@ -354,9 +397,16 @@ export class SqlIamStore implements IamStore {
         }
       }
       const organization = await org.getOrganization(q);
-      const placed = await q.selectFrom('iam_org_accounts').select('account').where('account', '=', id).executeTakeFirst();
+      const placed = await q
+        .selectFrom('iam_org_accounts')
+        .select('account')
+        .where('account', '=', id)
+        .executeTakeFirst();
       if (placed !== undefined || organization?.managementAccount === id) {
-        throw new IamError('DeleteConflict', `Cannot delete account ${id}: remove it from its organization first.`);
+        throw new IamError(
+          'DeleteConflict',
+          `Cannot delete account ${id}: remove it from its organization first.`,
+        );
       }
       await q.deleteFrom('iam_accounts').where('id', '=', id).execute();
     });
@@ -397,7 +447,10 @@ export class SqlIamStore implements IamStore {
   }
 
   async listUsers(account: string, options: ListOptions = {}): Promise<UserRecord[]> {
-    const rows = await this.userQuery(this.db).where('iam_users.account', '=', account).orderBy('iam_users.name_key').execute();
+    const rows = await this.userQuery(this.db)
+      .where('iam_users.account', '=', account)
+      .orderBy('iam_users.name_key')
+      .execute();
     return byPathPrefix(rows.map(toUser), options.pathPrefix);
   }
 
@@ -421,11 +474,23 @@ export class SqlIamStore implements IamStore {
   async deleteUser(account: string, name: string): Promise<void> {
     await this.write(async (q) => {
       const id = await this.entityId(q, { account, kind: 'user', name });
-      const key = await q.selectFrom('iam_access_keys').select('access_key_id').where('user_id', '=', id).limit(1).executeTakeFirst();
-      if (key !== undefined) throw new IamError('DeleteConflict', 'Cannot delete entity, must delete access keys first.');
+      const key = await q
+        .selectFrom('iam_access_keys')
+        .select('access_key_id')
+        .where('user_id', '=', id)
+        .limit(1)
+        .executeTakeFirst();
+      if (key !== undefined)
+        throw new IamError('DeleteConflict', 'Cannot delete entity, must delete access keys first.');
       await this.requireNoPolicies(q, 'user', id);
-      const group = await q.selectFrom('iam_group_members').select('group_id').where('user_id', '=', id).limit(1).executeTakeFirst();
-      if (group !== undefined) throw new IamError('DeleteConflict', 'Cannot delete entity, must remove users from group first.');
+      const group = await q
+        .selectFrom('iam_group_members')
+        .select('group_id')
+        .where('user_id', '=', id)
+        .limit(1)
+        .executeTakeFirst();
+      if (group !== undefined)
+        throw new IamError('DeleteConflict', 'Cannot delete entity, must remove users from group first.');
       await q.deleteFrom('iam_users').where('id', '=', id).execute();
     });
   }
@@ -438,7 +503,8 @@ export class SqlIamStore implements IamStore {
       .where('entity_id', '=', id)
       .limit(1)
       .executeTakeFirst();
-    if (inline !== undefined) throw new IamError('DeleteConflict', 'Cannot delete entity, must delete policies first.');
+    if (inline !== undefined)
+      throw new IamError('DeleteConflict', 'Cannot delete entity, must delete policies first.');
     const attached = await q
       .selectFrom('iam_attachments')
       .select('policy_id')
@@ -446,7 +512,8 @@ export class SqlIamStore implements IamStore {
       .where('entity_id', '=', id)
       .limit(1)
       .executeTakeFirst();
-    if (attached !== undefined) throw new IamError('DeleteConflict', 'Cannot delete entity, must detach all policies first.');
+    if (attached !== undefined)
+      throw new IamError('DeleteConflict', 'Cannot delete entity, must detach all policies first.');
   }
 
   // ---------------------------------------------------------------- groups
@@ -457,7 +524,8 @@ export class SqlIamStore implements IamStore {
     checkPath(path);
     return this.write(async (q) => {
       await this.requireAccount(q, input.account);
-      if (await this.nameTaken(q, 'group', input.account, input.name)) throw entityExists('group', input.name);
+      if (await this.nameTaken(q, 'group', input.account, input.name))
+        throw entityExists('group', input.name);
       const row = {
         id: generateUniqueId('AGPA'),
         account: input.account,
@@ -476,7 +544,12 @@ export class SqlIamStore implements IamStore {
   }
 
   async listGroups(account: string, options: ListOptions = {}): Promise<GroupRecord[]> {
-    const rows = await this.db.selectFrom('iam_groups').selectAll().where('account', '=', account).orderBy('name_key').execute();
+    const rows = await this.db
+      .selectFrom('iam_groups')
+      .selectAll()
+      .where('account', '=', account)
+      .orderBy('name_key')
+      .execute();
     return byPathPrefix(rows.map(toGroup), options.pathPrefix);
   }
 
@@ -500,8 +573,14 @@ export class SqlIamStore implements IamStore {
   async deleteGroup(account: string, name: string): Promise<void> {
     await this.write(async (q) => {
       const id = await this.entityId(q, { account, kind: 'group', name });
-      const member = await q.selectFrom('iam_group_members').select('user_id').where('group_id', '=', id).limit(1).executeTakeFirst();
-      if (member !== undefined) throw new IamError('DeleteConflict', 'Cannot delete entity, must remove users from group first.');
+      const member = await q
+        .selectFrom('iam_group_members')
+        .select('user_id')
+        .where('group_id', '=', id)
+        .limit(1)
+        .executeTakeFirst();
+      if (member !== undefined)
+        throw new IamError('DeleteConflict', 'Cannot delete entity, must remove users from group first.');
       await this.requireNoPolicies(q, 'group', id);
       await q.deleteFrom('iam_groups').where('id', '=', id).execute();
     });
@@ -511,10 +590,17 @@ export class SqlIamStore implements IamStore {
     await this.write(async (q) => {
       const groupId = await this.entityId(q, { account, kind: 'group', name: groupName });
       const userId = await this.entityId(q, { account, kind: 'user', name: userName });
-      const groups = await q.selectFrom('iam_group_members').select('group_id').where('user_id', '=', userId).execute();
+      const groups = await q
+        .selectFrom('iam_group_members')
+        .select('group_id')
+        .where('user_id', '=', userId)
+        .execute();
       if (groups.some((g) => g.group_id === groupId)) return;
       if (groups.length >= IAM_LIMITS.groupsPerUser) {
-        throw new IamError('LimitExceeded', `Cannot exceed quota for GroupsPerUser: ${IAM_LIMITS.groupsPerUser}`);
+        throw new IamError(
+          'LimitExceeded',
+          `Cannot exceed quota for GroupsPerUser: ${IAM_LIMITS.groupsPerUser}`,
+        );
       }
       await q.insertInto('iam_group_members').values({ group_id: groupId, user_id: userId }).execute();
     });
@@ -596,7 +682,10 @@ export class SqlIamStore implements IamStore {
   }
 
   async listRoles(account: string, options: ListOptions = {}): Promise<RoleRecord[]> {
-    const rows = await this.roleQuery(this.db).where('iam_roles.account', '=', account).orderBy('iam_roles.name_key').execute();
+    const rows = await this.roleQuery(this.db)
+      .where('iam_roles.account', '=', account)
+      .orderBy('iam_roles.name_key')
+      .execute();
     return byPathPrefix(rows.map(toRole), options.pathPrefix);
   }
 
@@ -651,7 +740,11 @@ export class SqlIamStore implements IamStore {
       const row = await q.selectFrom(table).select('tags').where('id', '=', id).executeTakeFirstOrThrow();
       const next = change(JSON.parse(row.tags) as Tags);
       checkTags(next);
-      await q.updateTable(table).set({ tags: encodeMap(next) }).where('id', '=', id).execute();
+      await q
+        .updateTable(table)
+        .set({ tags: encodeMap(next) })
+        .where('id', '=', id)
+        .execute();
     });
   }
 
@@ -689,7 +782,10 @@ export class SqlIamStore implements IamStore {
         .where('name_key', '=', nameKey(input.name))
         .executeTakeFirst();
       if (taken !== undefined) {
-        throw new IamError('EntityAlreadyExists', `A policy called ${input.name} already exists. Duplicate names are not allowed.`);
+        throw new IamError(
+          'EntityAlreadyExists',
+          `A policy called ${input.name} already exists. Duplicate names are not allowed.`,
+        );
       }
       const now = Date.now();
       const row = {
@@ -705,7 +801,10 @@ export class SqlIamStore implements IamStore {
         updated_at: now,
       };
       await q.insertInto('iam_policies').values(row).execute();
-      await q.insertInto('iam_policy_versions').values({ policy_id: row.id, version: 1, document: input.document, created_at: now }).execute();
+      await q
+        .insertInto('iam_policy_versions')
+        .values({ policy_id: row.id, version: 1, document: input.document, created_at: now })
+        .execute();
       return policyRecord(row, 0, 0);
     });
   }
@@ -715,10 +814,23 @@ export class SqlIamStore implements IamStore {
     return row === null ? null : this.toPolicyRecord(this.db, row);
   }
 
-  async listPolicies(account: string, options: ListOptions & { readonly onlyAttached?: boolean } = {}): Promise<ManagedPolicyRecord[]> {
-    const rows = await this.db.selectFrom('iam_policies').selectAll().where('account', '=', account).orderBy('name_key').execute();
-    const counts = await this.policyCounts(this.db, rows.map((r) => r.id));
-    const records = rows.map((row, i) => policyRecord(row, counts[i]?.attachments ?? 0, counts[i]?.boundaries ?? 0));
+  async listPolicies(
+    account: string,
+    options: ListOptions & { readonly onlyAttached?: boolean } = {},
+  ): Promise<ManagedPolicyRecord[]> {
+    const rows = await this.db
+      .selectFrom('iam_policies')
+      .selectAll()
+      .where('account', '=', account)
+      .orderBy('name_key')
+      .execute();
+    const counts = await this.policyCounts(
+      this.db,
+      rows.map((r) => r.id),
+    );
+    const records = rows.map((row, i) =>
+      policyRecord(row, counts[i]?.attachments ?? 0, counts[i]?.boundaries ?? 0),
+    );
     const listed = byPathPrefix(records, options.pathPrefix);
     return options.onlyAttached === true ? listed.filter((p) => p.attachmentCount > 0) : listed;
   }
@@ -727,11 +839,19 @@ export class SqlIamStore implements IamStore {
     await this.write(async (q) => {
       const row = await this.requirePolicyRow(q, arn);
       const [counts] = await this.policyCounts(q, [row.id]);
-      if ((counts?.attachments ?? 0) > 0) throw new IamError('DeleteConflict', 'Cannot delete a policy attached to entities.');
+      if ((counts?.attachments ?? 0) > 0)
+        throw new IamError('DeleteConflict', 'Cannot delete a policy attached to entities.');
       if ((counts?.boundaries ?? 0) > 0) {
-        throw new IamError('DeleteConflict', 'Cannot delete a policy used as a permissions boundary; remove it from users and roles first.');
+        throw new IamError(
+          'DeleteConflict',
+          'Cannot delete a policy used as a permissions boundary; remove it from users and roles first.',
+        );
       }
-      const versions = await q.selectFrom('iam_policy_versions').select('version').where('policy_id', '=', row.id).execute();
+      const versions = await q
+        .selectFrom('iam_policy_versions')
+        .select('version')
+        .where('policy_id', '=', row.id)
+        .execute();
       if (versions.length > 1) {
         throw new IamError(
           'DeleteConflict',
@@ -743,10 +863,18 @@ export class SqlIamStore implements IamStore {
     });
   }
 
-  async createPolicyVersion(arn: string, document: string, setAsDefault: boolean): Promise<PolicyVersionRecord> {
+  async createPolicyVersion(
+    arn: string,
+    document: string,
+    setAsDefault: boolean,
+  ): Promise<PolicyVersionRecord> {
     return this.write(async (q) => {
       const row = await this.requirePolicyRow(q, arn);
-      const versions = await q.selectFrom('iam_policy_versions').select('version').where('policy_id', '=', row.id).execute();
+      const versions = await q
+        .selectFrom('iam_policy_versions')
+        .select('version')
+        .where('policy_id', '=', row.id)
+        .execute();
       if (versions.length >= IAM_LIMITS.policyVersions) {
         throw new IamError(
           'LimitExceeded',
@@ -755,7 +883,10 @@ export class SqlIamStore implements IamStore {
       }
       const n = row.next_version;
       const now = Date.now();
-      await q.insertInto('iam_policy_versions').values({ policy_id: row.id, version: n, document, created_at: now }).execute();
+      await q
+        .insertInto('iam_policy_versions')
+        .values({ policy_id: row.id, version: n, document, created_at: now })
+        .execute();
       await q
         .updateTable('iam_policies')
         .set({ next_version: n + 1, updated_at: now, ...(setAsDefault ? { default_version: n } : {}) })
@@ -777,7 +908,12 @@ export class SqlIamStore implements IamStore {
       .executeTakeFirst();
     return v === undefined
       ? null
-      : { versionId: versionId(v.version), document: v.document, isDefault: v.version === row.default_version, createdAt: date(v.created_at) };
+      : {
+          versionId: versionId(v.version),
+          document: v.document,
+          isDefault: v.version === row.default_version,
+          createdAt: date(v.created_at),
+        };
   }
 
   async listPolicyVersions(arn: string): Promise<PolicyVersionRecord[]> {
@@ -805,7 +941,8 @@ export class SqlIamStore implements IamStore {
       const row = await this.requirePolicyRow(q, arn);
       const n = versionNumber(id);
       if (n === undefined) throw this.noSuchVersion(arn, id);
-      if (n === row.default_version) throw new IamError('DeleteConflict', 'Cannot delete the default version of a policy.');
+      if (n === row.default_version)
+        throw new IamError('DeleteConflict', 'Cannot delete the default version of a policy.');
       const res = await q
         .deleteFrom('iam_policy_versions')
         .where('policy_id', '=', row.id)
@@ -830,7 +967,11 @@ export class SqlIamStore implements IamStore {
               .where('version', '=', n)
               .executeTakeFirst();
       if (v === undefined || n === undefined) throw this.noSuchVersion(arn, id);
-      await q.updateTable('iam_policies').set({ default_version: n, updated_at: Date.now() }).where('id', '=', row.id).execute();
+      await q
+        .updateTable('iam_policies')
+        .set({ default_version: n, updated_at: Date.now() })
+        .where('id', '=', row.id)
+        .execute();
     });
   }
 
@@ -843,13 +984,19 @@ export class SqlIamStore implements IamStore {
     }
     const row = await this.db
       .selectFrom('iam_policies as p')
-      .innerJoin('iam_policy_versions as v', (j) => j.onRef('v.policy_id', '=', 'p.id').onRef('v.version', '=', 'p.default_version'))
+      .innerJoin('iam_policy_versions as v', (j) =>
+        j.onRef('v.policy_id', '=', 'p.id').onRef('v.version', '=', 'p.default_version'),
+      )
       .select(['p.account', 'p.path', 'p.name', 'p.default_version', 'v.document'])
       .where('p.account', '=', parsed.account)
       .where('p.name_key', '=', nameKey(parsed.name))
       .executeTakeFirst();
     if (row === undefined || row.path !== parsed.path) return null;
-    return { arn: policyArn(row.account, row.path, row.name), versionId: versionId(row.default_version), document: row.document };
+    return {
+      arn: policyArn(row.account, row.path, row.name),
+      versionId: versionId(row.default_version),
+      document: row.document,
+    };
   }
 
   // ---------------------------------------------------------------- attachments
@@ -868,9 +1015,15 @@ export class SqlIamStore implements IamStore {
         .execute();
       if (attached.some((a) => a.policy_id === policy.id)) return;
       if (attached.length >= IAM_LIMITS.managedPoliciesPerEntity) {
-        throw new IamError('LimitExceeded', `Cannot exceed quota for ${QUOTA_NAME[ref.kind]}: ${IAM_LIMITS.managedPoliciesPerEntity}`);
+        throw new IamError(
+          'LimitExceeded',
+          `Cannot exceed quota for ${QUOTA_NAME[ref.kind]}: ${IAM_LIMITS.managedPoliciesPerEntity}`,
+        );
       }
-      await q.insertInto('iam_attachments').values({ entity_kind: ref.kind, entity_id: entityId, policy_id: policy.id }).execute();
+      await q
+        .insertInto('iam_attachments')
+        .values({ entity_kind: ref.kind, entity_id: entityId, policy_id: policy.id })
+        .execute();
     });
   }
 
@@ -915,7 +1068,11 @@ export class SqlIamStore implements IamStore {
       const rows = await this.db
         .selectFrom(ENTITY_TABLE[kind])
         .select(['account', 'name'])
-        .where('id', 'in', ids.map((r) => r.entity_id))
+        .where(
+          'id',
+          'in',
+          ids.map((r) => r.entity_id),
+        )
         .orderBy('name_key')
         .execute();
       for (const r of rows) out.push({ account: r.account, kind, name: r.name });
@@ -999,14 +1156,26 @@ export class SqlIamStore implements IamStore {
   async createAccessKey(input: CreateAccessKeyInput): Promise<AccessKeyRecord> {
     checkAccessKeyId(input.accessKeyId);
     const status = input.status ?? 'Active';
-    if (status !== 'Active' && status !== 'Inactive') throw new IamError('InvalidInput', `Status ${String(status)} is not Active or Inactive.`);
+    if (status !== 'Active' && status !== 'Inactive')
+      throw new IamError('InvalidInput', `Status ${String(status)} is not Active or Inactive.`);
     return this.write(async (q) => {
       const userId = await this.keyOwner(q, input.account, input.userName);
-      const taken = await q.selectFrom('iam_access_keys').select('access_key_id').where('access_key_id', '=', input.accessKeyId).executeTakeFirst();
-      if (taken !== undefined) throw new IamError('EntityAlreadyExists', `The access key id ${input.accessKeyId} is already in use.`);
+      const taken = await q
+        .selectFrom('iam_access_keys')
+        .select('access_key_id')
+        .where('access_key_id', '=', input.accessKeyId)
+        .executeTakeFirst();
+      if (taken !== undefined)
+        throw new IamError(
+          'EntityAlreadyExists',
+          `The access key id ${input.accessKeyId} is already in use.`,
+        );
       const existing = await this.ownerKeys(q, input.account, userId).execute();
       if (existing.length >= IAM_LIMITS.accessKeysPerUser) {
-        throw new IamError('LimitExceeded', `Cannot exceed quota for AccessKeysPerUser: ${IAM_LIMITS.accessKeysPerUser}`);
+        throw new IamError(
+          'LimitExceeded',
+          `Cannot exceed quota for AccessKeysPerUser: ${IAM_LIMITS.accessKeysPerUser}`,
+        );
       }
       const row = {
         access_key_id: input.accessKeyId,
@@ -1034,27 +1203,50 @@ export class SqlIamStore implements IamStore {
       .where('k.access_key_id', '=', accessKeyId)
       .executeTakeFirst();
     if (row === undefined) return null;
-    return { ...toAccessKey(row, row.user_name), secretAccessKey: this.secrets.open(row.secret, row.access_key_id) };
+    return {
+      ...toAccessKey(row, row.user_name),
+      secretAccessKey: this.secrets.open(row.secret, row.access_key_id),
+    };
   }
 
   async listAccessKeys(account: string, userName: string | null): Promise<AccessKeyRecord[]> {
     const userId = await this.keyOwner(this.db, account, userName);
     const user = userName === null ? null : await this.findUser(this.db, account, userName);
-    const rows = await this.ownerKeys(this.db, account, userId).orderBy('created_at').orderBy('access_key_id').execute();
+    const rows = await this.ownerKeys(this.db, account, userId)
+      .orderBy('created_at')
+      .orderBy('access_key_id')
+      .execute();
     return rows.map((r) => toAccessKey(r, user?.name ?? null));
   }
 
-  private async ownedKey(q: Db, account: string, userName: string | null, accessKeyId: string): Promise<void> {
+  private async ownedKey(
+    q: Db,
+    account: string,
+    userName: string | null,
+    accessKeyId: string,
+  ): Promise<void> {
     const userId = await this.keyOwner(q, account, userName);
-    const row = await this.ownerKeys(q, account, userId).where('access_key_id', '=', accessKeyId).executeTakeFirst();
+    const row = await this.ownerKeys(q, account, userId)
+      .where('access_key_id', '=', accessKeyId)
+      .executeTakeFirst();
     if (row === undefined) throw noSuchAccessKey(accessKeyId);
   }
 
-  async updateAccessKey(account: string, userName: string | null, accessKeyId: string, status: AccessKeyStatus): Promise<void> {
-    if (status !== 'Active' && status !== 'Inactive') throw new IamError('InvalidInput', `Status ${String(status)} is not Active or Inactive.`);
+  async updateAccessKey(
+    account: string,
+    userName: string | null,
+    accessKeyId: string,
+    status: AccessKeyStatus,
+  ): Promise<void> {
+    if (status !== 'Active' && status !== 'Inactive')
+      throw new IamError('InvalidInput', `Status ${String(status)} is not Active or Inactive.`);
     await this.write(async (q) => {
       await this.ownedKey(q, account, userName, accessKeyId);
-      await q.updateTable('iam_access_keys').set({ status }).where('access_key_id', '=', accessKeyId).execute();
+      await q
+        .updateTable('iam_access_keys')
+        .set({ status })
+        .where('access_key_id', '=', accessKeyId)
+        .execute();
     });
   }
 
@@ -1069,14 +1261,20 @@ export class SqlIamStore implements IamStore {
     // Not an authorization change: no generation bump, so busy keys do not flush every cache.
     await this.db
       .updateTable('iam_access_keys')
-      .set({ last_used_at: used.date.getTime(), last_used_service: used.service, last_used_region: used.region })
+      .set({
+        last_used_at: used.date.getTime(),
+        last_used_service: used.service,
+        last_used_region: used.region,
+      })
       .where('access_key_id', '=', accessKeyId)
       .execute();
   }
 
   // ---------------------------------------------------------------- organization
 
-  async createOrganization(input: { readonly managementAccount?: string | null } = {}): Promise<OrganizationRecord> {
+  async createOrganization(
+    input: { readonly managementAccount?: string | null } = {},
+  ): Promise<OrganizationRecord> {
     return this.write((q) => org.createOrganization(q, input.managementAccount ?? null));
   }
 
@@ -1088,7 +1286,10 @@ export class SqlIamStore implements IamStore {
     await this.write((q) => org.deleteOrganization(q));
   }
 
-  async createOrganizationalUnit(input: { readonly parentId: string; readonly name: string }): Promise<OrganizationalUnitRecord> {
+  async createOrganizationalUnit(input: {
+    readonly parentId: string;
+    readonly name: string;
+  }): Promise<OrganizationalUnitRecord> {
     return this.write((q) => org.createOrganizationalUnit(q, input.parentId, input.name));
   }
 
@@ -1121,7 +1322,8 @@ export class SqlIamStore implements IamStore {
   }
 
   async createOrgPolicy(input: CreateOrgPolicyInput): Promise<OrgPolicyRecord> {
-    if (input.type !== 'scp' && input.type !== 'rcp') throw new IamError('InvalidInput', `Policy type ${String(input.type)} is not scp or rcp.`);
+    if (input.type !== 'scp' && input.type !== 'rcp')
+      throw new IamError('InvalidInput', `Policy type ${String(input.type)} is not scp or rcp.`);
     return this.write((q) => org.createOrgPolicy(q, input));
   }
 
@@ -1162,7 +1364,11 @@ export class SqlIamStore implements IamStore {
 
   // ---------------------------------------------------------------- authorization snapshots
 
-  private async inlineOf(q: Db, kind: EntityKind, ids: readonly string[]): Promise<Map<string, InlinePolicyRecord[]>> {
+  private async inlineOf(
+    q: Db,
+    kind: EntityKind,
+    ids: readonly string[],
+  ): Promise<Map<string, InlinePolicyRecord[]>> {
     const out = new Map<string, InlinePolicyRecord[]>();
     if (ids.length === 0) return out;
     const rows = await q
@@ -1176,20 +1382,30 @@ export class SqlIamStore implements IamStore {
     return out;
   }
 
-  private async attachedOf(q: Db, kind: EntityKind, ids: readonly string[]): Promise<Map<string, ManagedPolicyText[]>> {
+  private async attachedOf(
+    q: Db,
+    kind: EntityKind,
+    ids: readonly string[],
+  ): Promise<Map<string, ManagedPolicyText[]>> {
     const out = new Map<string, ManagedPolicyText[]>();
     if (ids.length === 0) return out;
     const rows = await q
       .selectFrom('iam_attachments as a')
       .innerJoin('iam_policies as p', 'p.id', 'a.policy_id')
-      .innerJoin('iam_policy_versions as v', (j) => j.onRef('v.policy_id', '=', 'p.id').onRef('v.version', '=', 'p.default_version'))
+      .innerJoin('iam_policy_versions as v', (j) =>
+        j.onRef('v.policy_id', '=', 'p.id').onRef('v.version', '=', 'p.default_version'),
+      )
       .select(['a.entity_id', 'p.account', 'p.path', 'p.name', 'p.default_version', 'v.document'])
       .where('a.entity_kind', '=', kind)
       .where('a.entity_id', 'in', ids)
       .orderBy('p.name_key')
       .execute();
     for (const r of rows) {
-      pushTo(out, r.entity_id, { arn: policyArn(r.account, r.path, r.name), versionId: versionId(r.default_version), document: r.document });
+      pushTo(out, r.entity_id, {
+        arn: policyArn(r.account, r.path, r.name),
+        versionId: versionId(r.default_version),
+        document: r.document,
+      });
     }
     return out;
   }
@@ -1275,7 +1491,11 @@ export class SqlIamStore implements IamStore {
   // ---------------------------------------------------------------- bootstrap bookkeeping
 
   async getBootstrapState(): Promise<string | null> {
-    const row = await this.db.selectFrom('iam_bootstrap').select('state').where('id', '=', 1).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('iam_bootstrap')
+      .select('state')
+      .where('id', '=', 1)
+      .executeTakeFirst();
     return row?.state ?? null;
   }
 
@@ -1283,8 +1503,13 @@ export class SqlIamStore implements IamStore {
     // Bookkeeping of the bootstrap itself, not an authorization change: no generation bump.
     await this.tx(async (q) => {
       const now = Date.now();
-      const res = await q.updateTable('iam_bootstrap').set({ state, applied_at: now }).where('id', '=', 1).executeTakeFirst();
-      if (res.numUpdatedRows === 0n) await q.insertInto('iam_bootstrap').values({ id: 1, state, applied_at: now }).execute();
+      const res = await q
+        .updateTable('iam_bootstrap')
+        .set({ state, applied_at: now })
+        .where('id', '=', 1)
+        .executeTakeFirst();
+      if (res.numUpdatedRows === 0n)
+        await q.insertInto('iam_bootstrap').values({ id: 1, state, applied_at: now }).execute();
     });
   }
 

@@ -42,7 +42,9 @@ export async function openSqliteMetadataStore(
 }
 
 /** The migrated database, for stores that share its one connection (metadata and IAM). */
-export async function openSqliteDatabase(options: SqliteMetadataStoreOptions): Promise<Kysely<StoreDatabase>> {
+export async function openSqliteDatabase(
+  options: SqliteMetadataStoreOptions,
+): Promise<Kysely<StoreDatabase>> {
   const raw = new Database(options.path);
   try {
     raw.pragma('journal_mode = WAL');
