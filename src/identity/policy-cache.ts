@@ -154,7 +154,7 @@ export class PolicyCache {
   }
 
   private denyAll(type: PolicyType): CompiledPolicy {
-    const r = this.base(type === 'rcp' ? DENY_ALL_RCP : DENY_ALL, type);
+    const r = this.base(DENY_ALL[type], type);
     if ('problems' in r) throw new Error(`deny-all stand-in does not compile as ${type}`);
     return r.policy;
   }
@@ -259,9 +259,20 @@ export class GenerationReader {
 }
 
 const ALLOW_NOTHING = '{"Version":"2012-10-17","Statement":[]}';
-const DENY_ALL = '{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"*","Resource":"*"}]}';
-const DENY_ALL_RCP =
+// Deny-all stand-ins, one per type: some types require a Principal, trust policies forbid Resource.
+const DENY_EVERYTHING =
+  '{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"*","Resource":"*"}]}';
+const DENY_EVERYONE =
   '{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":"*","Action":"*","Resource":"*"}]}';
+const DENY_ALL: Readonly<Record<PolicyType, string>> = {
+  identity: DENY_EVERYTHING,
+  boundary: DENY_EVERYTHING,
+  session: DENY_EVERYTHING,
+  scp: DENY_EVERYTHING,
+  resource: DENY_EVERYONE,
+  rcp: DENY_EVERYONE,
+  trust: '{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":"*","Action":"*"}]}',
+};
 
 function contentKey(type: PolicyType, text: string): string {
   return createHash('sha256').update(type).update('\n').update(text).digest('base64');

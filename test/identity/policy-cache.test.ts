@@ -79,7 +79,11 @@ describe('PolicyCache documents', () => {
       { identity: [allowAll, p] },
     );
     assert.deepEqual([d.decision, d.policyId], ['ExplicitlyDenied', p.id]);
-    assert.equal(cache.compileStored(BROKEN, 'r', 'rcp').statements[0]?.effect, 'Deny');
+    for (const type of ['identity', 'boundary', 'session', 'scp', 'rcp', 'resource', 'trust'] as const) {
+      const standIn = cache.compileStored(BROKEN, `broken ${type}`, type);
+      assert.equal(standIn.type, type);
+      assert.equal(standIn.statements[0]?.effect, 'Deny', type);
+    }
   });
 
   it('keeps session policies in a bounded LRU, compiled once per text', () => {
