@@ -2,6 +2,7 @@
 // Query APIs, the OSS dialect, Alibaba STS. Each claims the requests it recognises by their
 // shape (signature scheme, credential scope, parameters); whatever no front claims is S3.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { registerIam } from '../api/iam/index.js';
 import { queryFront } from '../api/query/front.js';
 import { ossFront } from '../oss/front.js';
 import type { S3Services } from '../s3/context.js';
@@ -17,5 +18,7 @@ export interface ProtocolFront {
 }
 
 /** Registered fronts, asked in order. Add one line per protocol. */
+registerIam();
+
 // The Query front (IAM/STS) goes after every front whose requests may also be unsigned form POSTs.
 export const PROTOCOL_FRONTS: readonly ProtocolFront[] = [explainFront, ossFront, queryFront];

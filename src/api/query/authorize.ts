@@ -91,8 +91,9 @@ export function authorizeQuery(
   action: string,
   resource: string,
   context?: Readonly<Record<string, ContextValue | undefined>>,
+  resourceAccount: string = call.account,
 ): void {
-  const { request, decision } = checkQuery(call, action, resource, context);
+  const { request, decision } = checkQuery(call, action, resource, context, resourceAccount);
   if (decision.decision !== 'Allowed') {
     throw accessDenied(deniedMessage('aws', request, decision) ?? 'Access Denied');
   }

@@ -7,11 +7,16 @@ import { QueryError } from './errors.js';
 import type { QueryParams } from './params.js';
 import type { QueryServiceName } from './registry.js';
 
-/**
- * The server's services as the Query APIs see them: the IAM store rides along as `iam` once the
- * server is wired with it (src/server/start.ts sets it; S3 itself never needs it).
- */
-export type QueryServices = S3Services & { readonly iam?: IamStore };
+/** The server's services as the Query APIs see them. */
+export type QueryServices = S3Services;
+
+// The IAM store of each server, bound at start-up (src/server/start.ts) next to the services it
+// serves: S3 itself never needs it, so it stays out of S3Services.
+const IAM_STORES = new WeakMap<object, IamStore>();
+
+export function bindIamStore(services: object, store: IamStore): void {
+  IAM_STORES.set(services, store);
+}
 
 export interface QueryCall {
   readonly ctx: HttpRequestContext;
@@ -29,7 +34,7 @@ export interface QueryCall {
 
 /** The IAM store, or a 500 when this server runs without one (a wiring bug, not a client error). */
 export function iamStoreOf(call: QueryCall): IamStore {
-  const store = call.services.iam;
+  const store = IAM_STORES.get(call.services);
   if (store === undefined) {
     throw new QueryError('ServiceFailure', 'This server has no IAM store configured.', 500, 'Receiver');
   }

@@ -15,7 +15,7 @@ import type { S3Services } from '../../s3/context.js';
 import type { Caller } from '../../server/caller.js';
 import type { ProtocolFront } from '../../server/fronts.js';
 import { HttpRequestContext } from '../../server/request-context.js';
-import type { QueryCall, QueryServices } from './call.js';
+import type { QueryCall } from './call.js';
 import { fromAuthError, QueryError, toQueryError } from './errors.js';
 import { QueryParams } from './params.js';
 import { findAction, serviceForVersion, serviceVersion, type QueryServiceName } from './registry.js';
@@ -174,7 +174,7 @@ async function handleQuery(services: S3Services, req: IncomingMessage, res: Serv
     }
     const call: QueryCall = {
       ctx,
-      services: services as QueryServices,
+      services,
       caller,
       params,
       service,

@@ -2,9 +2,10 @@
 // `registerQueryService('sts', '2011-06-15', { AssumeRole: async (call) => ({ ... }) })`
 // (registered in src/server/fronts.ts); handlers read `call.params`, authorize with
 // `authorizeQuery`, throw QueryError (or IamError / SessionTokenError), and return the contents
-// of `<{Action}Result>`. The IAM store reaches handlers as `call.services.iam` (iamStoreOf).
+// of `<{Action}Result>`. The IAM store reaches handlers through iamStoreOf(call), bound per server
+// with bindIamStore(services, store) at start-up.
 export { authorizeQuery, checkQuery, queryContext } from './authorize.js';
-export { iamStoreOf, type QueryCall, type QueryServices } from './call.js';
+export { bindIamStore, iamStoreOf, type QueryCall, type QueryServices } from './call.js';
 export {
   accessDenied,
   badLength,
