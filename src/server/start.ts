@@ -4,6 +4,7 @@
 import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import pino, { type Logger } from 'pino';
+import { AuthorizationMessageKey, bindStsDeps, registerStsService } from '../api/sts/index.js';
 import { accountIdFromEnv } from '../identity/account.js';
 import { applyBootstrapFile, type BootstrapBucket, type BootstrapResult } from '../identity/bootstrap.js';
 import { IamResolver } from '../identity/iam-resolver.js';
@@ -130,6 +131,14 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     config: { region, accountId },
     log,
   };
+  registerStsService();
+  bindStsDeps(services, {
+    store: iam.store,
+    cache: iam.resolver.cache,
+    tokens,
+    messages: AuthorizationMessageKey.fromMasterKey(master.key),
+    clock,
+  });
   const http = new HttpServer({
     handler: createDispatcher(services),
     log,

@@ -33,6 +33,10 @@ export interface StartOptions {
   readonly generateCredentials?: boolean;
   /** Reuse a data directory (it is then not removed on close). */
   readonly dataDir?: string;
+  /** A declarative bootstrap file applied at start (`--bootstrap`). */
+  readonly bootstrapFile?: string;
+  /** In-process only: the clock that issues and opens session tokens (epoch ms). */
+  readonly clock?: () => number;
 }
 
 function envFor(options: StartOptions): Record<string, string> {
@@ -72,6 +76,8 @@ export async function startTestServer(options: StartOptions = {}): Promise<TestS
     env: envFor(options),
     log: pino({ level: process.env['PORTCULLIS_TEST_LOG'] ?? 'silent' }),
     drainTimeoutMs: 2000,
+    ...(options.bootstrapFile !== undefined ? { bootstrapFile: options.bootstrapFile } : {}),
+    ...(options.clock !== undefined ? { clock: options.clock } : {}),
   });
   const { accessKeyId, secretAccessKey } = server.rootCredentials;
   const clients = clientFactory(server.url, accessKeyId, secretAccessKey);
@@ -111,10 +117,15 @@ function cliEntry(): string[] {
 /** Runs `node bin/portcullis.js serve --port 0` and waits for its "listening on" line. */
 export async function startChildServer(options: StartOptions = {}): Promise<ChildServer> {
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'portcullis-child-')));
-  const child = spawn(process.execPath, [...cliEntry(), 'serve', '--port', '0', '--data', dataDir], {
-    env: { ...process.env, PORTCULLIS_LOG_LEVEL: 'warn', ...envFor(options) },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const bootstrap = options.bootstrapFile !== undefined ? ['--bootstrap', options.bootstrapFile] : [];
+  const child = spawn(
+    process.execPath,
+    [...cliEntry(), 'serve', '--port', '0', '--data', dataDir, ...bootstrap],
+    {
+      env: { ...process.env, PORTCULLIS_LOG_LEVEL: 'warn', ...envFor(options) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let out = '';
   let err = '';
   child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
