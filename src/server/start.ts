@@ -4,6 +4,7 @@
 import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import pino, { type Logger } from 'pino';
+import { bindIamStore } from '../api/query/call.js';
 import { AuthorizationMessageKey, bindStsDeps, registerStsService } from '../api/sts/index.js';
 import { accountIdFromEnv } from '../identity/account.js';
 import { applyBootstrapFile, type BootstrapBucket, type BootstrapResult } from '../identity/bootstrap.js';
@@ -120,9 +121,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     await stores.close();
     throw e;
   }
-  // `iam` rides along for the Query APIs (src/api/query/call.ts QueryServices); S3 ignores it.
-  const services: S3Services & { readonly iam: IamStore } = {
-    iam: iam.store,
+  const services: S3Services = {
     metadata: stores.metadata,
     blobs: stores.blobs,
     identities: options.identities ?? iam.resolver,
@@ -131,6 +130,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     config: { region, accountId },
     log,
   };
+  // The Query APIs reach the IAM store and STS keys through the services object they are given.
+  bindIamStore(services, iam.store);
   registerStsService();
   bindStsDeps(services, {
     store: iam.store,

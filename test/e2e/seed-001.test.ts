@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { GetObjectCommand, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
+import { CreateRoleCommand, GetRoleCommand, IAMClient } from '@aws-sdk/client-iam';
 import {
   AssumeRoleCommand,
   DecodeAuthorizationMessageCommand,
@@ -251,6 +252,32 @@ describe('seed 001: STS temporary access to ram-test-app', () => {
     });
     const me = await whoAmI(root);
     assert.deepEqual([me.Arn, me.UserId, me.Account], [`arn:aws:iam::${ACCOUNT}:root`, ACCOUNT, ACCOUNT]);
+  });
+
+  it('a role created through the IAM API is assumable at once (same store, next request)', async () => {
+    const root = { accessKeyId: server.accessKeyId, secretAccessKey: server.secretAccessKey };
+    const iam = new IAMClient({ endpoint: server.url, region: 'us-east-1', credentials: root });
+    clients.push(iam);
+    const boot = await iam.send(new GetRoleCommand({ RoleName: 'RamTestAppWrite' }));
+    assert.equal(boot.Role?.Arn, WRITE);
+    // The trust policy names the user itself, but Portcullis also requires the caller's identity
+    // policy to allow sts:AssumeRole on the role (policy/decide with `trust`), and it does not.
+    const created = await iam.send(
+      new CreateRoleCommand({
+        RoleName: 'RamTestAppTrustsUser',
+        AssumeRolePolicyDocument: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [{ Effect: 'Allow', Principal: { AWS: USER_ARN }, Action: 'sts:AssumeRole' }],
+        }),
+      }),
+    );
+    const arn = created.Role?.Arn ?? '';
+    assert.equal(arn, `arn:aws:iam::${ACCOUNT}:role/RamTestAppTrustsUser`);
+    await rejectsWith(assume(USER_KEY, arn), {
+      status: 403,
+      code: 'AccessDenied',
+      message: `User: ${USER_ARN} is not authorized to perform: sts:AssumeRole on resource: ${arn}`,
+    });
   });
 
   it('role chaining: a read-only session may not assume the write role (its role does not allow it)', async () => {
