@@ -62,7 +62,6 @@ import {
   UpdateUserCommand,
 } from '@aws-sdk/client-iam';
 import { CreateBucketCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
-import { bindIamStore } from '../../src/api/query/index.js';
 import { startTestServer, TEST_ACCOUNT_ID, type TestServer } from '../support/server.js';
 
 const ACCT = TEST_ACCOUNT_ID;
@@ -113,10 +112,6 @@ async function rejects(p: Promise<unknown>, code: string, status: number, messag
 
 before(async () => {
   t = await startTestServer();
-  const server = t.server;
-  if (server === undefined) throw new Error('in-process server expected');
-  // Until start.ts binds it, the test binds the IAM store to the server's services itself.
-  bindIamStore(server.services, server.iam.store);
   root = iamClient(t.accessKeyId, t.secretAccessKey);
 });
 

@@ -7,7 +7,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
 import { signV4, type Credentials } from '../../src/auth/sign.js';
-import { bindIamStore, MAX_QUERY_BODY, QueryParams } from '../../src/api/query/index.js';
+import { MAX_QUERY_BODY, QueryParams } from '../../src/api/query/index.js';
 import { startTestServer, TEST_ACCOUNT_ID, type TestServer } from '../support/server.js';
 
 let t: TestServer;
@@ -65,9 +65,6 @@ function errorOf(r: Reply): { type: string; code: string; message: string; reque
 
 before(async () => {
   t = await startTestServer();
-  const server = t.server;
-  if (server === undefined) throw new Error('in-process server expected');
-  bindIamStore(server.services, server.iam.store);
   root = { accessKeyId: t.accessKeyId, secretAccessKey: t.secretAccessKey };
 });
 
