@@ -9,6 +9,7 @@ import { authorize, operationTarget } from '../s3/authorize.js';
 import type { S3Call, S3Services } from '../s3/context.js';
 import { OPERATIONS } from '../s3/operations.js';
 import { route as routeS3, type S3Route } from '../s3/routes.js';
+import { auditResponse, noteAudit } from './audit/hook.js';
 import { authenticate } from './authenticate.js';
 import { PROTOCOL_FRONTS, type ProtocolFront } from './fronts.js';
 import { S3Error, toS3Error } from './errors.js';
@@ -23,6 +24,7 @@ export function createDispatcher(
 ): RequestHandler {
   return (req, res) => {
     const front = fronts.find((f) => f.claims(req));
+    auditResponse(services, req, res, front?.name ?? 's3');
     if (front === undefined) {
       void handle(services, req, res);
       return;
@@ -46,12 +48,14 @@ async function handle(services: S3Services, req: IncomingMessage, res: ServerRes
       host: req.headers.host,
       copySource: req.headers['x-amz-copy-source'] !== undefined,
     });
+    noteAudit(res, { operation: route.operation, bucket: route.bucket, key: route.key });
     const spec = OPERATIONS[route.operation];
     const { caller, body } = await authenticate(ctx, {
       identities: services.identities,
       region: services.config.region,
       virtualHostBucket: route.virtualHosted ? route.bucket : undefined,
     });
+    noteAudit(res, { principal: caller.principal, accessKeyId: caller.identity?.accessKeyId });
 
     spec.validate?.({ ctx, route, caller, services, bucket: undefined, bucketPolicy: null, body });
 
@@ -85,6 +89,7 @@ async function handle(services: S3Services, req: IncomingMessage, res: ServerRes
         { err: e, requestId: ctx.requestId, method: req.method, url: req.url },
         'internal error',
       );
+    noteAudit(res, { errorCode: error.code, errorMessage: error.message });
     sendError(ctx, error);
   }
 }
