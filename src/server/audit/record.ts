@@ -114,7 +114,8 @@ const MAX_PARAM_CHARS = 2048;
 export function buildAuditRecord(o: AuditObservation): AuditRecord {
   const decided = decidingRecord(o.decisions);
   const principal = decided?.request.principal ?? o.principal;
-  const operation = o.decisions?.operation ?? o.operation ?? o.method;
+  // A Query call names itself in its Action parameter, even when it failed before a decision.
+  const operation = o.decisions?.operation ?? o.operation ?? queryOf(o.url).get('Action') ?? o.method;
   const action = decided?.request.action;
   const source = eventSource(o.front, action, o.url);
   const accessKeyId = decided?.caller?.accessKeyId ?? o.accessKeyId ?? accessKeyFrom(o);
@@ -124,7 +125,8 @@ export function buildAuditRecord(o: AuditObservation): AuditRecord {
     eventTime: o.startedAt.toISOString(),
     eventSource: source,
     eventName: operation,
-    eventCategory: source === 's3.amazonaws.com' || source === 'oss.aliyuncs.com' ? 'Data' : 'Management',
+    // CloudTrail: object-level calls are data events, bucket and account calls management events.
+    eventCategory: o.key !== undefined ? 'Data' : 'Management',
     awsRegion: o.region,
     userIdentity: userIdentity(principal, accessKeyId, decided),
     sourceIPAddress: o.sourceIp,
