@@ -6,7 +6,9 @@ import { decide, type Decision, type PolicySet } from '../policy/decide.js';
 import { deniedMessage } from '../policy/messages.js';
 import type { AuthzRequest, ContextValue, Principal } from '../policy/request.js';
 import { S3Error } from '../server/errors.js';
+import { aclGrant } from './acl-evaluate.js';
 import type { S3Call } from './context.js';
+import { isPublicPolicy } from './public-access-block.js';
 import type { S3Operation } from './routes.js';
 
 type Scope = 'service' | 'bucket' | 'object';
@@ -44,6 +46,14 @@ export const OPERATION_ACTIONS: Readonly<Record<S3Operation, { action: string; s
   GetObjectTagging: { action: 's3:GetObjectTagging', scope: 'object' },
   PutObjectTagging: { action: 's3:PutObjectTagging', scope: 'object' },
   DeleteObjectTagging: { action: 's3:DeleteObjectTagging', scope: 'object' },
+  PutBucketAcl: { action: 's3:PutBucketAcl', scope: 'bucket' },
+  PutObjectAcl: { action: 's3:PutObjectAcl', scope: 'object' },
+  GetBucketOwnershipControls: { action: 's3:GetBucketOwnershipControls', scope: 'bucket' },
+  PutBucketOwnershipControls: { action: 's3:PutBucketOwnershipControls', scope: 'bucket' },
+  DeleteBucketOwnershipControls: { action: 's3:PutBucketOwnershipControls', scope: 'bucket' },
+  GetPublicAccessBlock: { action: 's3:GetBucketPublicAccessBlock', scope: 'bucket' },
+  PutPublicAccessBlock: { action: 's3:PutBucketPublicAccessBlock', scope: 'bucket' },
+  DeletePublicAccessBlock: { action: 's3:PutBucketPublicAccessBlock', scope: 'bucket' },
 };
 
 /** The bucket policy operations the owner account's root user can always perform (lock-out protection). */
@@ -191,7 +201,7 @@ export function check(call: S3Call, s3Target: AuthzTarget): { request: AuthzRequ
   const policies: PolicySet = { ...call.caller.policies, resource };
   const rcp = call.services.identities.resourceControlPolicies?.(target.owner);
   if (rcp !== undefined) (policies as { rcp?: PolicySet['rcp'] }).rcp = rcp;
-  const decision = decide(request, policies);
+  const decision = withBucketAccess(call, target, request, policies, decide(request, policies));
   call.services.decisions.record(
     call.ctx.requestId,
     call.dialect?.operation ?? call.route.operation,
@@ -204,6 +214,55 @@ export function check(call: S3Call, s3Target: AuthzTarget): { request: AuthzRequ
     call.ctx.startedAt,
   );
   return { request, decision };
+}
+
+/**
+ * S3's other access settings on top of the policy decision: RestrictPublicBuckets takes a public
+ * bucket policy away from everyone outside the bucket owner's account, and (with ACLs enabled)
+ * an ACL grant allows like a resource-policy Allow. An explicit deny is never overridden, and an
+ * IAM principal whose own account does not allow the request (an implicit deny in its identity
+ * policies) is not rescued by a grant to its account, as in S3's user-context evaluation.
+ */
+function withBucketAccess(
+  call: S3Call,
+  target: AuthzTarget,
+  request: AuthzRequest,
+  policies: PolicySet,
+  decision: Decision,
+): Decision {
+  const access = call.access;
+  if (access === undefined || call.dialect !== undefined) return decision;
+  const p = request.principal;
+  let d = decision;
+  if (
+    d.decision === 'Allowed' &&
+    access.publicAccessBlock.RestrictPublicBuckets &&
+    policies.resource &&
+    isPublicPolicy(policies.resource) &&
+    p.account !== target.owner
+  ) {
+    const without = decide(request, { ...policies, resource: null });
+    if (without.decision !== 'Allowed')
+      d = { ...without, decision: 'ImplicitlyDenied', deniedBy: 'resource', explicit: false };
+  }
+  if (d.decision === 'ImplicitlyDenied' && (d.deniedBy === 'resource' || p.type === 'anonymous')) {
+    const key = call.route.key;
+    const objectTarget = key !== undefined && target.resource === objectArn(call.route.bucket ?? '', key);
+    const grant = aclGrant(access, p, target.action, objectTarget);
+    if (grant !== undefined)
+      d = {
+        ...d,
+        decision: 'Allowed',
+        deniedBy: null,
+        explicit: false,
+        decidedBy: 'resource',
+        policyId: `${grant.acl} of ${call.route.bucket ?? ''}`,
+        statement: `Grant[${grant.index}]`,
+        rule: 'resource-allow',
+        sessionDenies: false,
+      };
+  }
+  return d;
 }
 
 /** Decides a target; throws 403 AccessDenied with the engine's message when it is denied. */

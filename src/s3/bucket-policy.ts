@@ -9,6 +9,7 @@ import { emptyReply } from '../server/reply.js';
 import { bucketPolicyId } from './bucket-policy-cache.js';
 import { bucketOf } from './context.js';
 import type { OperationSpec } from './operation.js';
+import { isPublicPolicy } from './public-access-block.js';
 
 /** S3's bucket policy size limit. */
 export const MAX_BUCKET_POLICY_BYTES = 20 * 1024;
@@ -46,6 +47,9 @@ export const PutBucketPolicy: OperationSpec = {
     const outside = resourceOutsideBucket(compiled.policy.document, bucket.name);
     if (outside !== undefined)
       throw new S3Error('MalformedPolicy', 'Policy has invalid resource', { Resource: outside });
+    // Block Public Access refuses a public policy with a bare AccessDenied, as S3 does.
+    if (call.access?.publicAccessBlock.BlockPublicPolicy && isPublicPolicy(compiled.policy))
+      throw new S3Error('AccessDenied');
     await call.services.metadata.putBucketConfig(bucket.name, 'policy', text);
     call.services.policies.remember(bucket.name, text, compiled.policy);
     return emptyReply(204);

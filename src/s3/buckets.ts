@@ -3,7 +3,9 @@ import { readAll } from '../server/body.js';
 import { S3Error } from '../server/errors.js';
 import { emptyReply, xmlReply } from '../server/reply.js';
 import { buildXml, childText, parseXmlBody, S3_XMLNS, xmlEscape } from '../server/xml.js';
+import { aclFromHeaders, storedAcl } from './acl-document.js';
 import { bucketNameProblem } from './bucket-names.js';
+import { isOwnership, ownershipOf } from './ownership.js';
 import { bucketOf, type S3Call } from './context.js';
 import { intParam, invalidArgument, ownerXml, type OperationSpec } from './operation.js';
 
@@ -58,12 +60,28 @@ export const CreateBucket: OperationSpec = {
       const constraint = childText(root, 'LocationConstraint');
       if (constraint !== undefined && constraint !== '') checkLocation(constraint, region);
     }
-    await call.services.metadata.createBucket({
-      name,
-      owner: call.caller.principal.account,
-      region,
-      createdAt: new Date(),
-    });
+    const owner = call.caller.principal.account;
+    const ownershipHeader = call.ctx.header('x-amz-object-ownership');
+    if (ownershipHeader !== undefined && !isOwnership(ownershipHeader))
+      throw invalidArgument(
+        'Invalid x-amz-object-ownership header',
+        'x-amz-object-ownership',
+        ownershipHeader,
+      );
+    const ownership = ownershipOf(ownershipHeader);
+    const asked = aclFromHeaders((h) => call.ctx.header(h), owner, owner);
+    const ownerOnly =
+      asked === undefined || asked.canned === 'private' || asked.canned === 'bucket-owner-full-control';
+    if (ownership === 'BucketOwnerEnforced' && !ownerOnly)
+      throw new S3Error(
+        { code: 'InvalidBucketAclWithObjectOwnership', status: 400 },
+        "Bucket cannot have ACLs set with ObjectOwnership's BucketOwnerEnforced setting",
+      );
+    const { metadata } = call.services;
+    await metadata.createBucket({ name, owner, region, createdAt: new Date() });
+    if (ownershipHeader !== undefined) await metadata.putBucketConfig(name, 'ownership', ownership);
+    if (asked !== undefined && ownership !== 'BucketOwnerEnforced')
+      await metadata.putBucketConfig(name, 'acl', asked.canned ?? storedAcl(asked.doc));
     return emptyReply(200, { location: `/${name}` });
   },
 };

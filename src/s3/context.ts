@@ -9,6 +9,7 @@ import type { HttpRequestContext } from '../server/request-context.js';
 import type { BlobStore } from '../store/blobs.js';
 import type { BucketRecord, MetadataStore } from '../store/metadata.js';
 import type { AuthzTarget } from './authorize.js';
+import type { BucketAccess } from './bucket-access.js';
 import type { BucketPolicyCache } from './bucket-policy-cache.js';
 import type { S3Route } from './routes.js';
 
@@ -41,6 +42,8 @@ export interface S3Call {
   /** The bucket's compiled policy (null when it has none or there is no bucket). */
   readonly bucketPolicy: CompiledPolicy | null;
   readonly body: RequestBody;
+  /** Ownership, ACLs, Block Public Access and CORS of the bucket (S3 dialect, existing bucket). */
+  readonly access?: BucketAccess;
   /** Set when another dialect (OSS) runs these handlers over the same stores. */
   readonly dialect?: CallDialect;
 }

@@ -16,6 +16,7 @@ import { loadCopySource } from './copy-source.js';
 import { encodingOf } from './list.js';
 import { checksumResponseHeaders, deleteBlobs } from './objects.js';
 import { objectHeadersOf } from './object-headers.js';
+import { aclForWrite } from './acl.js';
 import { bareEtag, intParam, invalidArgument, ownerXml, type OperationSpec } from './operation.js';
 import { MAX_UPLOAD_BYTES, storeBody } from './upload.js';
 
@@ -60,6 +61,7 @@ export const CreateMultipartUpload: OperationSpec = {
     if (typeHeader !== undefined && typeHeader !== 'COMPOSITE' && typeHeader !== 'FULL_OBJECT') {
       throw new S3Error('InvalidRequest', 'Value for x-amz-checksum-type header is invalid.');
     }
+    const ownedBy = aclForWrite(call, bucket);
     const uploadId = newUploadId();
     await call.services.metadata.createMultipartUpload({
       uploadId,
@@ -67,12 +69,12 @@ export const CreateMultipartUpload: OperationSpec = {
       key,
       initiated: new Date(),
       initiator: call.caller.principal.arn,
-      owner: bucket.owner,
+      owner: ownedBy.owner,
       contentType: meta.contentType,
       userMetadata: meta.userMetadata,
       systemMetadata: meta.systemMetadata,
       tags: meta.tags ?? {},
-      acl: null,
+      acl: ownedBy.acl,
       storageClass: meta.storageClass,
       checksumAlgorithm: algorithm,
       checksumType: algorithm ? (typeHeader ?? 'COMPOSITE') : null,

@@ -4,6 +4,7 @@ import { emptyReply, xmlReply, type HeaderMap, type Reply } from '../server/repl
 import { buildXml } from '../server/xml.js';
 import { isChecksumAlgorithm } from '../store/checksums.js';
 import type { StringMap } from '../store/metadata.js';
+import { aclForWrite } from './acl.js';
 import { accessDenied, bucketArn, check } from './authorize.js';
 import { checksumHeaderName, parseAlgorithm } from './checksum-headers.js';
 import { checkReadConditions, checkWriteConditions, hasWriteConditions } from './conditions.js';
@@ -61,6 +62,7 @@ export const PutObject: OperationSpec = {
     const bucket = bucketOf(call);
     const key = keyOf(call);
     const meta = objectHeadersOf(call);
+    const ownedBy = aclForWrite(call, bucket);
     const conditional = hasWriteConditions(header(call));
     // Fail a conditional write before receiving the body when the answer is already known.
     if (conditional)
@@ -80,8 +82,8 @@ export const PutObject: OperationSpec = {
         systemMetadata: meta.systemMetadata,
         checksums: stored.checksums,
         tags: meta.tags ?? {},
-        acl: null,
-        owner: bucket.owner,
+        acl: ownedBy.acl,
+        owner: ownedBy.owner,
         blobId: stored.blob.blobId,
         lastModified: new Date(),
         storageClass: meta.storageClass,
@@ -166,6 +168,7 @@ export const CopyObject: OperationSpec = {
   async handle(call) {
     const bucket = bucketOf(call);
     const key = keyOf(call);
+    const ownedBy = aclForWrite(call, bucket);
     const source = await loadCopySource(call);
     const src = source.object;
     const directive = (call.ctx.header('x-amz-metadata-directive') ?? 'COPY').toUpperCase();
@@ -242,8 +245,8 @@ export const CopyObject: OperationSpec = {
         systemMetadata: kept ? src.systemMetadata : meta.systemMetadata,
         checksums,
         tags: taggingDirective === 'COPY' ? src.tags : parseTagging(call.ctx.header('x-amz-tagging') ?? ''),
-        acl: null,
-        owner: bucket.owner,
+        acl: ownedBy.acl,
+        owner: ownedBy.owner,
         blobId,
         lastModified,
         storageClass: requestedStorageClass ?? (kept ? src.storageClass : meta.storageClass),

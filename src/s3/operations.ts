@@ -1,5 +1,5 @@
 // Operation name → handler: the one table dispatch consults.
-import { GetBucketAcl, GetObjectAcl } from './acl.js';
+import { GetBucketAcl, GetObjectAcl, PutBucketAcl, PutObjectAcl } from './acl.js';
 import { DeleteBucketPolicy, GetBucketPolicy, PutBucketPolicy } from './bucket-policy.js';
 import { CreateBucket, DeleteBucket, GetBucketLocation, HeadBucket, ListBuckets } from './buckets.js';
 import { DeleteObjects } from './delete-objects.js';
@@ -15,6 +15,16 @@ import {
 } from './multipart.js';
 import { CopyObject, DeleteObject, GetObject, HeadObject, PutObject } from './objects.js';
 import type { OperationSpec } from './operation.js';
+import {
+  DeleteBucketOwnershipControls,
+  GetBucketOwnershipControls,
+  PutBucketOwnershipControls,
+} from './ownership.js';
+import {
+  DeletePublicAccessBlock,
+  GetPublicAccessBlock,
+  PutPublicAccessBlock,
+} from './public-access-block.js';
 import type { S3Operation } from './routes.js';
 import { DeleteObjectTagging, GetObjectTagging, PutObjectTagging } from './tagging.js';
 import { GetBucketVersioning, ListObjectVersions } from './versioning.js';
@@ -50,4 +60,12 @@ export const OPERATIONS: Readonly<Record<S3Operation, OperationSpec>> = {
   GetObjectTagging,
   PutObjectTagging,
   DeleteObjectTagging,
+  PutBucketAcl,
+  PutObjectAcl,
+  GetBucketOwnershipControls,
+  PutBucketOwnershipControls,
+  DeleteBucketOwnershipControls,
+  GetPublicAccessBlock,
+  PutPublicAccessBlock,
+  DeletePublicAccessBlock,
 };

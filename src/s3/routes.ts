@@ -33,7 +33,15 @@ export type S3Operation =
   | 'ListObjectVersions'
   | 'GetObjectTagging'
   | 'PutObjectTagging'
-  | 'DeleteObjectTagging';
+  | 'DeleteObjectTagging'
+  | 'PutBucketAcl'
+  | 'PutObjectAcl'
+  | 'GetBucketOwnershipControls'
+  | 'PutBucketOwnershipControls'
+  | 'DeleteBucketOwnershipControls'
+  | 'GetPublicAccessBlock'
+  | 'PutPublicAccessBlock'
+  | 'DeletePublicAccessBlock';
 
 export interface S3Route {
   readonly operation: S3Operation;
@@ -212,6 +220,8 @@ function operationFor(
         if (has('policy')) return 'GetBucketPolicy';
         if (has('uploads')) return 'ListMultipartUploads';
         if (has('acl')) return 'GetBucketAcl';
+        if (has('ownershipControls')) return 'GetBucketOwnershipControls';
+        if (has('publicAccessBlock')) return 'GetPublicAccessBlock';
         if (has('versioning')) return 'GetBucketVersioning';
         if (has('versions')) return 'ListObjectVersions';
         throwIf(unsupported());
@@ -221,10 +231,15 @@ function operationFor(
         return 'HeadBucket';
       case 'PUT':
         if (has('policy')) return 'PutBucketPolicy';
+        if (has('acl')) return 'PutBucketAcl';
+        if (has('ownershipControls')) return 'PutBucketOwnershipControls';
+        if (has('publicAccessBlock')) return 'PutPublicAccessBlock';
         throwIf(unsupported());
         return 'CreateBucket';
       case 'DELETE':
         if (has('policy')) return 'DeleteBucketPolicy';
+        if (has('ownershipControls')) return 'DeleteBucketOwnershipControls';
+        if (has('publicAccessBlock')) return 'DeletePublicAccessBlock';
         throwIf(unsupported());
         return 'DeleteBucket';
       case 'POST':
@@ -260,6 +275,7 @@ function operationFor(
         return copySource ? 'UploadPartCopy' : 'UploadPart';
       }
       if (has('tagging')) return 'PutObjectTagging';
+      if (has('acl')) return 'PutObjectAcl';
       throwIf(unsupported());
       return copySource ? 'CopyObject' : 'PutObject';
     case 'POST':

@@ -6,6 +6,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ramPolicyDialect } from '../oss/authorize.js';
 import { authorize, operationTarget } from '../s3/authorize.js';
+import { loadBucketAccess, type BucketAccess } from '../s3/bucket-access.js';
 import type { S3Call, S3Services } from '../s3/context.js';
 import { OPERATIONS } from '../s3/operations.js';
 import { route as routeS3, type S3Route } from '../s3/routes.js';
@@ -62,6 +63,7 @@ async function handle(services: S3Services, req: IncomingMessage, res: ServerRes
     // Operations on an existing bucket: S3 answers NoSuchBucket before looking at permissions.
     let bucket;
     let bucketPolicy = null;
+    let access: BucketAccess | undefined;
     if (route.bucket !== undefined && route.operation !== 'CreateBucket') {
       bucket = await services.metadata.getBucket(route.bucket);
       if (bucket === null) throw new S3Error('NoSuchBucket', undefined, { BucketName: route.bucket });
@@ -69,8 +71,18 @@ async function handle(services: S3Services, req: IncomingMessage, res: ServerRes
       const expectedOwner = ctx.header('x-amz-expected-bucket-owner');
       if (expectedOwner !== undefined && expectedOwner !== bucket.owner) throw new S3Error('AccessDenied');
       bucketPolicy = await services.policies.get(bucket.name);
+      access = await loadBucketAccess(services.metadata, bucket, route);
     }
-    const base: S3Call = { ctx, route, caller, services, bucket: bucket ?? undefined, bucketPolicy, body };
+    const base: S3Call = {
+      ctx,
+      route,
+      caller,
+      services,
+      bucket: bucket ?? undefined,
+      bucketPolicy,
+      body,
+      ...(access !== undefined ? { access } : {}),
+    };
     // A RAM bucket policy (set through OSS) decides in oss:/acs: terms whichever dialect asks.
     const call: S3Call =
       bucketPolicy?.document.version === '1' ? { ...base, dialect: ramPolicyDialect(base) } : base;
