@@ -14,6 +14,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { presignV4, signV4 } from '../../src/auth/sign.js';
 import type { AuditRecord } from '../../src/server/audit/record.js';
+import { readAuditRecords } from '../../src/server/audit/query.js';
 import { openAuditTrail } from '../../src/server/audit/trail.js';
 import type { AuditWriter } from '../../src/server/audit/writer.js';
 import { startTestServer, TEST_ACCOUNT_ID, type TestServer } from '../support/server.js';
@@ -252,5 +253,59 @@ describe('audit trail (real server)', () => {
     assert.ok(!/signature"\s*:/i.test(text), 'no signature field');
     assert.ok(!/security-token"\s*:/i.test(text), 'no token field');
     assert.deepEqual(fileNames, ['audit.jsonl']);
+  });
+});
+
+describe('audit trail rotation and Query calls (real server)', () => {
+  it('rotates at a tiny size and reads every request back in order; IAM calls are iam.amazonaws.com', async () => {
+    const server = await startTestServer();
+    try {
+      assert.ok(server.server);
+      const writer = openAuditTrail(server.server.services, server.dataDir, {
+        maxBytes: 1500,
+        maxFiles: 100,
+        flushIntervalMs: 5,
+      });
+      const ids: string[] = [];
+      for (let i = 0; i < 8; i++) {
+        const res = await fetch(`${server.url}/rotation-bucket/k${i}`);
+        await res.arrayBuffer();
+        ids.push(res.headers.get('x-amz-request-id') ?? '');
+        // Let each record reach the file, so rotation happens between requests.
+        await new Promise((r) => setTimeout(r, 15));
+      }
+      const body = 'Action=ListUsers&Version=2010-05-08';
+      const signed = signV4({
+        method: 'POST',
+        url: `${server.url}/`,
+        headers: { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' },
+        body,
+        credentials: { accessKeyId: server.accessKeyId, secretAccessKey: server.secretAccessKey },
+        service: 'iam',
+      });
+      const { host: _h, ...headers } = signed.headers;
+      const iam = await fetch(`${server.url}/`, { method: 'POST', headers, body });
+      await iam.text();
+      const iamId = iam.headers.get('x-amzn-requestid') ?? '';
+      await server.server.close();
+      await writer.close();
+
+      const dir = join(server.dataDir, 'audit');
+      const names = await readdir(dir);
+      assert.ok(names.filter((n) => n.startsWith('audit-')).length >= 2, names.join());
+      const seen: AuditRecord[] = [];
+      for await (const r of readAuditRecords(dir)) seen.push(r);
+      assert.deepEqual(
+        seen.slice(0, 8).map((r) => r.requestID),
+        ids,
+      );
+      const last = seen.at(-1);
+      assert.equal(last?.requestID, iamId);
+      assert.equal(last?.eventSource, 'iam.amazonaws.com');
+      assert.equal(last?.eventName, 'ListUsers');
+      assert.equal(last?.userIdentity.type, 'Root');
+    } finally {
+      await server.close();
+    }
   });
 });
