@@ -54,6 +54,11 @@ export const OPERATION_ACTIONS: Readonly<Record<S3Operation, { action: string; s
   GetPublicAccessBlock: { action: 's3:GetBucketPublicAccessBlock', scope: 'bucket' },
   PutPublicAccessBlock: { action: 's3:PutBucketPublicAccessBlock', scope: 'bucket' },
   DeletePublicAccessBlock: { action: 's3:PutBucketPublicAccessBlock', scope: 'bucket' },
+  GetBucketCors: { action: 's3:GetBucketCORS', scope: 'bucket' },
+  PutBucketCors: { action: 's3:PutBucketCORS', scope: 'bucket' },
+  DeleteBucketCors: { action: 's3:PutBucketCORS', scope: 'bucket' },
+  // Not authorized: answered from the CORS configuration alone.
+  CorsPreflight: { action: 's3:GetBucketCORS', scope: 'bucket' },
 };
 
 /** The bucket policy operations the owner account's root user can always perform (lock-out protection). */

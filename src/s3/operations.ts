@@ -2,6 +2,7 @@
 import { GetBucketAcl, GetObjectAcl, PutBucketAcl, PutObjectAcl } from './acl.js';
 import { DeleteBucketPolicy, GetBucketPolicy, PutBucketPolicy } from './bucket-policy.js';
 import { CreateBucket, DeleteBucket, GetBucketLocation, HeadBucket, ListBuckets } from './buckets.js';
+import { CorsPreflight, DeleteBucketCors, GetBucketCors, PutBucketCors } from './cors.js';
 import { DeleteObjects } from './delete-objects.js';
 import { ListObjects, ListObjectsV2 } from './list.js';
 import {
@@ -68,4 +69,8 @@ export const OPERATIONS: Readonly<Record<S3Operation, OperationSpec>> = {
   GetPublicAccessBlock,
   PutPublicAccessBlock,
   DeletePublicAccessBlock,
+  GetBucketCors,
+  PutBucketCors,
+  DeleteBucketCors,
+  CorsPreflight,
 };

@@ -41,7 +41,11 @@ export type S3Operation =
   | 'DeleteBucketOwnershipControls'
   | 'GetPublicAccessBlock'
   | 'PutPublicAccessBlock'
-  | 'DeletePublicAccessBlock';
+  | 'DeletePublicAccessBlock'
+  | 'GetBucketCors'
+  | 'PutBucketCors'
+  | 'DeleteBucketCors'
+  | 'CorsPreflight';
 
 export interface S3Route {
   readonly operation: S3Operation;
@@ -213,6 +217,9 @@ function operationFor(
     return undefined;
   };
 
+  // Browsers send CORS preflights unsigned, to any bucket or object URL.
+  if (method === 'OPTIONS') return 'CorsPreflight';
+
   if (key === undefined) {
     switch (method) {
       case 'GET':
@@ -222,6 +229,7 @@ function operationFor(
         if (has('acl')) return 'GetBucketAcl';
         if (has('ownershipControls')) return 'GetBucketOwnershipControls';
         if (has('publicAccessBlock')) return 'GetPublicAccessBlock';
+        if (has('cors')) return 'GetBucketCors';
         if (has('versioning')) return 'GetBucketVersioning';
         if (has('versions')) return 'ListObjectVersions';
         throwIf(unsupported());
@@ -234,12 +242,14 @@ function operationFor(
         if (has('acl')) return 'PutBucketAcl';
         if (has('ownershipControls')) return 'PutBucketOwnershipControls';
         if (has('publicAccessBlock')) return 'PutPublicAccessBlock';
+        if (has('cors')) return 'PutBucketCors';
         throwIf(unsupported());
         return 'CreateBucket';
       case 'DELETE':
         if (has('policy')) return 'DeleteBucketPolicy';
         if (has('ownershipControls')) return 'DeleteBucketOwnershipControls';
         if (has('publicAccessBlock')) return 'DeletePublicAccessBlock';
+        if (has('cors')) return 'DeleteBucketCors';
         throwIf(unsupported());
         return 'DeleteBucket';
       case 'POST':

@@ -7,6 +7,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ramPolicyDialect } from '../oss/authorize.js';
 import { authorize, operationTarget } from '../s3/authorize.js';
 import { loadBucketAccess, type BucketAccess } from '../s3/bucket-access.js';
+import { applyCorsHeaders } from '../s3/cors.js';
 import type { S3Call, S3Services } from '../s3/context.js';
 import { OPERATIONS } from '../s3/operations.js';
 import { route as routeS3, type S3Route } from '../s3/routes.js';
@@ -86,6 +87,7 @@ async function handle(services: S3Services, req: IncomingMessage, res: ServerRes
     // A RAM bucket policy (set through OSS) decides in oss:/acs: terms whichever dialect asks.
     const call: S3Call =
       bucketPolicy?.document.version === '1' ? { ...base, dialect: ramPolicyDialect(base) } : base;
+    applyCorsHeaders(call);
     if (spec.authorization !== 'self') authorize(call, operationTarget(call, bucketPolicy));
 
     const reply = await spec.handle(call);
