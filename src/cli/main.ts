@@ -1,5 +1,6 @@
 // `portcullis` command line: one sub-command per file in this folder.
 import { Command } from 'commander';
+import { registerAudit } from './audit.js';
 import { registerExplain } from './explain.js';
 import { registerLint } from './lint.js';
 import { registerServe } from './serve.js';
@@ -13,5 +14,6 @@ registerServe(program);
 registerSimulate(program);
 registerLint(program);
 registerExplain(program);
+registerAudit(program);
 
 await program.parseAsync(process.argv);

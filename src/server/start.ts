@@ -5,6 +5,7 @@ import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import pino, { type Logger } from 'pino';
 import { bindIamStore } from '../api/query/call.js';
+import { openAuditTrail } from './audit/trail.js';
 import { AuthorizationMessageKey, bindStsDeps, registerStsService } from '../api/sts/index.js';
 import { accountIdFromEnv } from '../identity/account.js';
 import { applyBootstrapFile, type BootstrapBucket, type BootstrapResult } from '../identity/bootstrap.js';
@@ -140,6 +141,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     messages: AuthorizationMessageKey.fromMasterKey(master.key),
     clock,
   });
+  // Every request, allowed or denied, lands in <data>/audit/audit.jsonl (src/server/audit).
+  const audit = openAuditTrail(services, dataDir);
   const http = new HttpServer({
     handler: createDispatcher(services),
     log,
@@ -149,6 +152,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   try {
     info = await http.listen(options.port ?? DEFAULT_PORT, options.address ?? DEFAULT_ADDRESS);
   } catch (e) {
+    await audit.close();
     await stores.close();
     throw e;
   }
@@ -164,7 +168,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     iam,
     bootstrap,
     close() {
-      closed ??= http.close().then(() => stores.close());
+      // The audit trail closes after the last request drained, before the stores it never touches.
+      closed ??= http
+        .close()
+        .then(() => audit.close())
+        .then(() => stores.close());
       return closed;
     },
   };
