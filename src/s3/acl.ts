@@ -56,16 +56,20 @@ const header = (call: S3Call) => (name: string) => call.ctx.header(name);
  * The owner and stored ACL of an object a write creates. BucketOwnerPreferred gives the object
  * to the bucket owner when the writer says bucket-owner-full-control; ObjectWriter to the writer.
  */
-export function aclForWrite(call: S3Call, bucket: BucketRecord): { acl: string | null; owner: string } {
+export function aclForWrite(
+  call: S3Call,
+  bucket: BucketRecord,
+  headerOf: (name: string) => string | undefined = header(call),
+): { acl: string | null; owner: string } {
   const writer = call.caller.principal.account || bucket.owner;
-  const canned = call.ctx.header('x-amz-acl');
+  const canned = headerOf('x-amz-acl');
   const ownership = ownershipOfCall(call);
   const owner =
     ownership === 'BucketOwnerEnforced' ||
     (ownership === 'BucketOwnerPreferred' && canned === 'bucket-owner-full-control')
       ? bucket.owner
       : writer;
-  const asked = aclFromHeaders(header(call), owner, bucket.owner);
+  const asked = aclFromHeaders(headerOf, owner, bucket.owner);
   if (ownership === 'BucketOwnerEnforced') {
     if (asked !== undefined && !ownerOnly(cannedOrDoc(asked, bucket.owner), bucket.owner))
       throw aclNotSupported();

@@ -59,6 +59,8 @@ export const OPERATION_ACTIONS: Readonly<Record<S3Operation, { action: string; s
   DeleteBucketCors: { action: 's3:PutBucketCORS', scope: 'bucket' },
   // Not authorized: answered from the CORS configuration alone.
   CorsPreflight: { action: 's3:GetBucketCORS', scope: 'bucket' },
+  // Authorized by the handler once the form names the key and the signer.
+  PostObject: { action: 's3:PutObject', scope: 'object' },
 };
 
 /** The bucket policy operations the owner account's root user can always perform (lock-out protection). */

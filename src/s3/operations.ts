@@ -16,6 +16,7 @@ import {
 } from './multipart.js';
 import { CopyObject, DeleteObject, GetObject, HeadObject, PutObject } from './objects.js';
 import type { OperationSpec } from './operation.js';
+import { PostObject } from './post-object.js';
 import {
   DeleteBucketOwnershipControls,
   GetBucketOwnershipControls,
@@ -73,4 +74,5 @@ export const OPERATIONS: Readonly<Record<S3Operation, OperationSpec>> = {
   PutBucketCors,
   DeleteBucketCors,
   CorsPreflight,
+  PostObject,
 };

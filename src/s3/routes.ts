@@ -45,7 +45,8 @@ export type S3Operation =
   | 'GetBucketCors'
   | 'PutBucketCors'
   | 'DeleteBucketCors'
-  | 'CorsPreflight';
+  | 'CorsPreflight'
+  | 'PostObject';
 
 export interface S3Route {
   readonly operation: S3Operation;
@@ -254,13 +255,8 @@ function operationFor(
         return 'DeleteBucket';
       case 'POST':
         if (has('delete')) return 'DeleteObjects';
-        throw (
-          unsupported() ??
-          new S3Error(
-            'NotImplemented',
-            'POST object (browser form uploads) is not implemented by this server.',
-          )
-        );
+        throwIf(unsupported());
+        return 'PostObject';
       default:
         throw methodNotAllowed(method, 'BUCKET');
     }
