@@ -140,13 +140,10 @@ function contentTypeOf(headers: string): string | undefined {
 }
 
 /**
- * Reads the fields up to the `file` part. The file's stream must be consumed (or `discard`ed)
- * by the caller; the parts after it are drained and ignored.
+ * Reads the fields up to the `file` part. The file's stream yields its bytes and then drains the
+ * parts after it, which are ignored.
  */
-export async function parseForm(
-  source: AsyncIterable<Uint8Array>,
-  boundary: string,
-): Promise<ParsedForm & { discard(): Promise<void> }> {
+export async function parseForm(source: AsyncIterable<Uint8Array>, boundary: string): Promise<ParsedForm> {
   const reader = new Reader(source);
   const dash = Buffer.from(`--${boundary}`);
   const next = Buffer.from(`\r\n--${boundary}`);
@@ -157,7 +154,7 @@ export async function parseForm(
     const after = (await reader.read(2)).toString('latin1');
     if (after === '--') {
       await reader.drain();
-      return { fields, file: undefined, discard: () => Promise.resolve() };
+      return { fields, file: undefined };
     }
     if (after !== '\r\n') throw malformedPost();
     const headers = (
@@ -169,13 +166,9 @@ export async function parseForm(
         yield* reader.streamUntil(next);
         await reader.drain();
       })();
-      const discard = async () => {
-        for await (const chunk of stream) void chunk;
-      };
       return {
         fields,
         file: { filename: filename ?? '', contentType: contentTypeOf(headers), stream },
-        discard,
       };
     }
     const value = await reader.readUntil(next, MAX_PRE_DATA_BYTES - preData, preDataTooLarge);

@@ -6,6 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import {
   CreateBucketCommand,
   GetBucketAclCommand,
+  GetObjectCommand,
   GetBucketOwnershipControlsCommand,
   GetObjectAclCommand,
   PutBucketAclCommand,
@@ -16,6 +17,7 @@ import {
   S3Client,
   type ObjectOwnership,
 } from '@aws-sdk/client-s3';
+import { CreateAccessKeyCommand, CreateUserCommand, IAMClient } from '@aws-sdk/client-iam';
 import { canonicalUserId } from '../../src/identity/account.js';
 import { startTestServer, TEST_ACCOUNT_ID, type TestServer } from '../support/server.js';
 import { errorOf, expectS3Error, signedFetch } from './helpers.js';
@@ -233,6 +235,33 @@ describe('ACLs enabled (ObjectWriter / BucketOwnerPreferred)', () => {
     assert.equal(res.status, 403);
     assert.equal(errorOf(await res.text()).code, 'AccessDenied');
     assert.equal((await anon('/acl-writer/pub')).status, 200);
+  });
+
+  it('a public grant does not rescue an IAM user whose own policies allow nothing', async () => {
+    const iam = new IAMClient({
+      endpoint: server.url,
+      region: 'us-east-1',
+      credentials: { accessKeyId: server.accessKeyId, secretAccessKey: server.secretAccessKey },
+    });
+    try {
+      await iam.send(new CreateUserCommand({ UserName: 'acl-nobody' }));
+      const key = await iam.send(new CreateAccessKeyCommand({ UserName: 'acl-nobody' }));
+      const user = server.client({
+        credentials: {
+          accessKeyId: key.AccessKey?.AccessKeyId ?? '',
+          secretAccessKey: key.AccessKey?.SecretAccessKey ?? '',
+        },
+      });
+      // S3's user-context evaluation: the user's account must allow it before any grant counts.
+      await expectS3Error(
+        user.send(new GetObjectCommand({ Bucket: 'acl-writer', Key: 'pub' })),
+        'AccessDenied',
+        403,
+      );
+      assert.equal((await anon('/acl-writer/pub')).status, 200);
+    } finally {
+      iam.destroy();
+    }
   });
 
   it('BucketOwnerPreferred stores ACLs too', async () => {

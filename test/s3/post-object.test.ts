@@ -2,7 +2,7 @@
 // is not installed, so the test builds and signs the form itself, exactly as that package does
 // (SigV4: HMAC-SHA256 of the base64 policy under the signing key; SigV2: HMAC-SHA1).
 import assert from 'node:assert/strict';
-import { createHmac } from 'node:crypto';
+import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import {
   CreateBucketCommand,
@@ -129,6 +129,17 @@ describe('POST object with a SigV4 policy form', () => {
     const loc = new URL(redirect.headers.get('location') ?? '');
     assert.equal(loc.origin + loc.pathname, 'https://app.example.com/done');
     assert.equal(loc.searchParams.get('key'), 'uploads/c');
+  });
+
+  it('streams a multi-megabyte file intact across chunk boundaries', async () => {
+    const content = randomBytes(3 * 1024 * 1024 + 17);
+    // A run of boundary-like bytes inside the file must not end it.
+    content.set(Buffer.from('\r\n--not-the-boundary\r\n'), 1000);
+    const res = await post(signedFields('big/file'), new Blob([new Uint8Array(content)]));
+    assert.equal(res.status, 204);
+    assert.equal(res.headers.get('etag'), `"${createHash('md5').update(content).digest('hex')}"`);
+    const got = await s3.send(new GetObjectCommand({ Bucket: 'post-bucket', Key: 'big/file' }));
+    assert.ok(Buffer.from((await got.Body?.transformToByteArray()) ?? []).equals(content));
   });
 
   it('accepts a SigV2 form (AWSAccessKeyId + signature)', async () => {
