@@ -60,7 +60,7 @@ describe('unsupported requests', () => {
     ['GET', '/robust?lifecycle'],
     ['PUT', '/robust?versioning'],
     ['GET', '/robust/k?retention'],
-    ['PUT', '/robust/k?acl'],
+    ['PUT', '/robust/k?legal-hold'],
     ['POST', '/robust/k?restore'],
     ['GET', '/robust?inventory'],
   ]) {
@@ -76,7 +76,7 @@ describe('unsupported requests', () => {
     });
   }
 
-  it('keeps the object after a refused PUT ?acl', async () => {
+  it('keeps the object after a refused PUT ?legal-hold', async () => {
     const res = await signedFetch(server, 'GET', '/robust/k');
     assert.equal(res.text, 'v');
   });

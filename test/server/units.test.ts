@@ -128,6 +128,8 @@ describe('routing', () => {
     assert.equal(r('GET', '/b/?location').operation, 'GetBucketLocation');
     assert.equal(r('PUT', '/b').operation, 'CreateBucket');
     assert.equal(r('PUT', '/b?policy').operation, 'PutBucketPolicy');
+    assert.equal(r('GET', '/b?cors').operation, 'GetBucketCors');
+    assert.equal(r('PUT', '/b/k?acl').operation, 'PutObjectAcl');
     assert.equal(r('POST', '/b?delete').operation, 'DeleteObjects');
     assert.equal(r('GET', '/b?uploads').operation, 'ListMultipartUploads');
     assert.equal(r('PUT', '/b/k').operation, 'PutObject');
@@ -170,7 +172,7 @@ describe('routing', () => {
       return 'none';
     };
     assert.equal(
-      code(() => r('GET', '/b?cors')),
+      code(() => r('GET', '/b?website')),
       'NotImplemented',
     );
     assert.equal(

@@ -112,6 +112,30 @@ function storeMigrations(dialect: SqlDialectName): Record<string, Migration> {
 
 /** Brings the store's tables up to date; throws if a migration fails. */
 export async function migrateStore(db: Kysely<StoreDatabase>, dialect: SqlDialectName): Promise<void> {
+  if (dialect !== 'postgres') return runMigrations(db, dialect, undefined);
+  // Kysely's own lock lives in a table it first has to create, and two nodes starting on a fresh
+  // database race on that creation. A session advisory lock, held on one connection for the whole
+  // migration, serialises them first. Pinning the migration tables to the current schema keeps
+  // Kysely from mistaking another schema's tables for ours (it looks across all schemas).
+  await db.connection().execute(async (conn) => {
+    await sql`select pg_advisory_lock(${MIGRATION_ADVISORY_LOCK})`.execute(conn);
+    try {
+      const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(conn);
+      await runMigrations(conn, dialect, rows[0]?.schema);
+    } finally {
+      await sql`select pg_advisory_unlock(${MIGRATION_ADVISORY_LOCK})`.execute(conn);
+    }
+  });
+}
+
+/** An arbitrary constant naming Portcullis's migration lock among the database's advisory locks. */
+const MIGRATION_ADVISORY_LOCK = 7_130_414_201;
+
+async function runMigrations(
+  db: Kysely<StoreDatabase>,
+  dialect: SqlDialectName,
+  schema: string | undefined,
+): Promise<void> {
   // The IAM tables (iam-migrations.ts) share this database, this migration table and its lock.
   const migrations = { ...storeMigrations(dialect), ...iamMigrations(dialect) };
   const migrator = new Migrator({
@@ -119,14 +143,13 @@ export async function migrateStore(db: Kysely<StoreDatabase>, dialect: SqlDialec
     provider: { getMigrations: async () => migrations },
     migrationTableName: MIGRATION_TABLE,
     migrationLockTableName: MIGRATION_LOCK_TABLE,
+    ...(schema !== undefined ? { migrationTableSchema: schema } : {}),
   });
   const { error } = await migrator.migrateToLatest();
   if (error !== undefined) {
     throw new Error(
       `metadata store migration failed: ${error instanceof Error ? error.message : String(error)}`,
-      {
-        cause: error,
-      },
+      { cause: error },
     );
   }
 }
