@@ -8,6 +8,7 @@ import { GROUP_ACTIONS } from './groups.js';
 import { INLINE_POLICY_ACTIONS } from './inline-policies.js';
 import { POLICY_ACTIONS } from './policies.js';
 import { ROLE_ACTIONS } from './roles.js';
+import { SIMULATE_ACTIONS } from './simulate.js';
 import { USER_ACTIONS } from './users.js';
 
 export { IAM_VERSION };
@@ -21,6 +22,7 @@ export const IAM_ACTIONS: Readonly<Record<string, ActionHandler>> = {
   ...INLINE_POLICY_ACTIONS,
   ...ACCESS_KEY_ACTIONS,
   ...BOUNDARY_ACTIONS,
+  ...SIMULATE_ACTIONS,
 };
 
 let registered = false;
