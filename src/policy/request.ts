@@ -52,3 +52,18 @@ export function contextFrom(
   }
   return ctx;
 }
+
+/** The value of `aws:PrincipalType` for a caller. */
+export function principalTypeKey(p: Principal): string {
+  return PRINCIPAL_TYPE_KEYS[p.type];
+}
+
+const PRINCIPAL_TYPE_KEYS: Record<PrincipalType, string> = {
+  root: 'Account',
+  user: 'User',
+  role: 'AssumedRole',
+  'assumed-role': 'AssumedRole',
+  'federated-user': 'FederatedUser',
+  service: 'Service',
+  anonymous: 'Anonymous',
+};

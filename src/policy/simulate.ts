@@ -6,7 +6,13 @@ import { explain, type Explanation } from './explain.js';
 import { deniedMessage } from './messages.js';
 import type { Dialect, PolicyType } from './model.js';
 import { principalFromArn } from './principal-arn.js';
-import { contextFrom, type AuthzRequest, type ContextValue, type Principal } from './request.js';
+import {
+  contextFrom,
+  principalTypeKey,
+  type AuthzRequest,
+  type ContextValue,
+  type Principal,
+} from './request.js';
 
 export interface SimulationCase {
   dialect: Dialect;
@@ -107,22 +113,12 @@ function addDerivedKeys(ctx: Map<string, ContextValue>, p: Principal, now: Date)
   if (p.type !== 'anonymous') {
     setDefault('aws:principalarn', p.roleArn ?? p.arn);
     setDefault('aws:principalaccount', p.account);
-    setDefault('aws:principaltype', PRINCIPAL_TYPE_KEY[p.type]);
+    setDefault('aws:principaltype', principalTypeKey(p));
   }
   if (p.type === 'user') setDefault('aws:username', p.arn.slice(p.arn.lastIndexOf('/') + 1));
   setDefault('aws:currenttime', now.toISOString().replace(/\.\d{3}Z$/, 'Z'));
   setDefault('aws:epochtime', String(Math.floor(now.getTime() / 1000)));
 }
-
-const PRINCIPAL_TYPE_KEY: Record<Principal['type'], string> = {
-  root: 'Account',
-  user: 'User',
-  role: 'AssumedRole',
-  'assumed-role': 'AssumedRole',
-  'federated-user': 'FederatedUser',
-  service: 'Service',
-  anonymous: 'Anonymous',
-};
 
 function accountOfArn(arn: string): string | undefined {
   const parts = arn.split(':');

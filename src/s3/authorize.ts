@@ -3,8 +3,9 @@
 // `explain` can replay it with a full trace.
 import type { CompiledPolicy } from '../policy/compile.js';
 import { decide, type Decision, type PolicySet } from '../policy/decide.js';
+import { globalContext, recordDecision } from '../server/authorization.js';
 import { deniedMessage } from '../policy/messages.js';
-import type { AuthzRequest, ContextValue, Principal } from '../policy/request.js';
+import type { AuthzRequest, ContextValue } from '../policy/request.js';
 import { S3Error } from '../server/errors.js';
 import { aclGrant } from './acl-evaluate.js';
 import type { S3Call } from './context.js';
@@ -92,26 +93,10 @@ const baseContexts = new WeakMap<S3Call, Map<string, ContextValue>>();
 function baseContext(call: S3Call): Map<string, ContextValue> {
   let ctx = baseContexts.get(call);
   if (ctx !== undefined) return ctx;
-  ctx = new Map<string, ContextValue>();
+  ctx = globalContext(call.ctx, call.caller);
   const set = (k: string, v: ContextValue | undefined) => {
     if (v !== undefined) ctx?.set(k.toLowerCase(), v);
   };
-  const { principal, identity } = call.caller;
-  const now = call.ctx.startedAt;
-  set('aws:SourceIp', call.ctx.sourceIp || undefined);
-  set('aws:SecureTransport', call.ctx.secure ? 'true' : 'false');
-  set('aws:CurrentTime', now.toISOString().replace(/\.\d{3}Z$/, 'Z'));
-  set('aws:EpochTime', String(Math.floor(now.getTime() / 1000)));
-  set('aws:UserAgent', call.ctx.header('user-agent'));
-  set('aws:Referer', call.ctx.header('referer'));
-  set('aws:PrincipalType', principalType(principal));
-  if (principal.type !== 'anonymous') {
-    set('aws:PrincipalArn', principal.roleArn ?? principal.arn);
-    set('aws:PrincipalAccount', principal.account);
-  }
-  set('aws:userid', identity?.userId ?? (principal.type === 'anonymous' ? 'anonymous' : undefined));
-  set('aws:username', principal.type === 'user' ? identity?.username : undefined);
-  for (const [k, v] of Object.entries(identity?.tags ?? {})) set(`aws:PrincipalTag/${k}`, v);
   set('s3:signatureversion', call.caller.signatureVersion);
   set('s3:authType', call.caller.authType);
   set('s3:x-amz-content-sha256', call.ctx.header('x-amz-content-sha256'));
@@ -121,24 +106,6 @@ function baseContext(call: S3Call): Map<string, ContextValue> {
   set('s3:VersionId', versionId ?? undefined);
   baseContexts.set(call, ctx);
   return ctx;
-}
-
-function principalType(p: Principal): string {
-  switch (p.type) {
-    case 'root':
-      return 'Account';
-    case 'user':
-      return 'User';
-    case 'assumed-role':
-    case 'role':
-      return 'AssumedRole';
-    case 'federated-user':
-      return 'FederatedUser';
-    case 'service':
-      return 'Service';
-    case 'anonymous':
-      return 'Anonymous';
-  }
 }
 
 /** Condition keys particular to the operation being authorized. */
@@ -209,16 +176,12 @@ export function check(call: S3Call, s3Target: AuthzTarget): { request: AuthzRequ
   const rcp = call.services.identities.resourceControlPolicies?.(target.owner);
   if (rcp !== undefined) (policies as { rcp?: PolicySet['rcp'] }).rcp = rcp;
   const decision = withBucketAccess(call, target, request, policies, decide(request, policies));
-  call.services.decisions.record(
-    call.ctx.requestId,
+  recordDecision(
+    { ctx: call.ctx, caller: call.caller, decisions: call.services.decisions },
     call.dialect?.operation ?? call.route.operation,
-    {
-      request,
-      policies,
-      decision,
-      ...(call.caller.identity ? { caller: { accessKeyId: call.caller.identity.accessKeyId } } : {}),
-    },
-    call.ctx.startedAt,
+    request,
+    policies,
+    decision,
   );
   return { request, decision };
 }

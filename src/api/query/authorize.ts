@@ -3,53 +3,21 @@
 // root is allowed in its own account. Every decision is recorded for `portcullis explain`.
 import { decide, type Decision, type PolicySet } from '../../policy/decide.js';
 import { deniedMessage } from '../../policy/messages.js';
-import type { AuthzRequest, ContextValue, Principal } from '../../policy/request.js';
+import type { AuthzRequest, ContextValue } from '../../policy/request.js';
+import { globalContext, recordDecision } from '../../server/authorization.js';
 import type { QueryCall } from './call.js';
 import { accessDenied } from './errors.js';
-
-function principalType(p: Principal): string {
-  switch (p.type) {
-    case 'root':
-      return 'Account';
-    case 'user':
-      return 'User';
-    case 'assumed-role':
-    case 'role':
-      return 'AssumedRole';
-    case 'federated-user':
-      return 'FederatedUser';
-    case 'service':
-      return 'Service';
-    case 'anonymous':
-      return 'Anonymous';
-  }
-}
 
 /** The global condition keys of a Query request. */
 export function queryContext(
   call: QueryCall,
   extra: Readonly<Record<string, ContextValue | undefined>> = {},
 ): Map<string, ContextValue> {
-  const ctx = new Map<string, ContextValue>();
+  const ctx = globalContext(call.ctx, call.caller);
   const set = (k: string, v: ContextValue | undefined) => {
     if (v !== undefined) ctx.set(k.toLowerCase(), v);
   };
-  const { principal, identity } = call.caller;
-  const now = call.ctx.startedAt;
-  set('aws:SourceIp', call.ctx.sourceIp || undefined);
-  set('aws:SecureTransport', call.ctx.secure ? 'true' : 'false');
-  set('aws:CurrentTime', now.toISOString().replace(/\.\d{3}Z$/, 'Z'));
-  set('aws:EpochTime', String(Math.floor(now.getTime() / 1000)));
-  set('aws:UserAgent', call.ctx.header('user-agent'));
   set('aws:RequestedRegion', call.region);
-  set('aws:PrincipalType', principalType(principal));
-  if (principal.type !== 'anonymous') {
-    set('aws:PrincipalArn', principal.roleArn ?? principal.arn);
-    set('aws:PrincipalAccount', principal.account);
-  }
-  set('aws:userid', identity?.userId);
-  set('aws:username', principal.type === 'user' ? identity?.username : undefined);
-  for (const [k, v] of Object.entries(identity?.tags ?? {})) set(`aws:PrincipalTag/${k}`, v);
   for (const [k, v] of Object.entries(extra)) set(k, v);
   return ctx;
 }
@@ -71,17 +39,7 @@ export function checkQuery(
   };
   const policies: PolicySet = { ...call.caller.policies, resource: null };
   const decision = decide(request, policies);
-  call.services.decisions.record(
-    call.ctx.requestId,
-    call.action,
-    {
-      request,
-      policies,
-      decision,
-      ...(call.caller.identity ? { caller: { accessKeyId: call.caller.identity.accessKeyId } } : {}),
-    },
-    call.ctx.startedAt,
-  );
+  recordQueryDecision(call, request, policies, decision);
   return { request, decision };
 }
 
@@ -97,4 +55,20 @@ export function authorizeQuery(
   if (decision.decision !== 'Allowed') {
     throw accessDenied(deniedMessage('aws', request, decision) ?? 'Access Denied');
   }
+}
+
+/** Keeps a Query action's decision for explain and the audit trail. */
+export function recordQueryDecision(
+  call: QueryCall,
+  request: AuthzRequest,
+  policies: PolicySet,
+  decision: Decision,
+): void {
+  recordDecision(
+    { ctx: call.ctx, caller: call.caller, decisions: call.services.decisions },
+    call.action,
+    request,
+    policies,
+    decision,
+  );
 }

@@ -5,7 +5,7 @@ import { parseIamArn, type RoleRecord } from '../../identity/model.js';
 import { decide, type PolicySet } from '../../policy/decide.js';
 import type { AuthzRequest, ContextValue } from '../../policy/request.js';
 import type { SessionClaims } from '../../sts/session-token.js';
-import { queryContext } from '../query/authorize.js';
+import { queryContext, recordQueryDecision } from '../query/authorize.js';
 import type { QueryCall } from '../query/call.js';
 import { accessDenied, QueryError } from '../query/errors.js';
 import type { XmlTree } from '../query/xml.js';
@@ -174,16 +174,6 @@ function allowed(
     context: queryContext(call, extra),
   };
   const decision = decide(request, policies);
-  call.services.decisions.record(
-    call.ctx.requestId,
-    call.action,
-    {
-      request,
-      policies,
-      decision,
-      ...(call.caller.identity ? { caller: { accessKeyId: call.caller.identity.accessKeyId } } : {}),
-    },
-    call.ctx.startedAt,
-  );
+  recordQueryDecision(call, request, policies, decision);
   return decision.decision === 'Allowed';
 }
