@@ -3,6 +3,7 @@
 // shape (signature scheme, credential scope, parameters); whatever no front claims is S3.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { registerIam } from '../api/iam/index.js';
+import { organizationsFront } from '../api/organizations/index.js';
 import { queryFront } from '../api/query/front.js';
 import { ossFront } from '../oss/front.js';
 import type { S3Services } from '../s3/context.js';
@@ -21,4 +22,9 @@ export interface ProtocolFront {
 registerIam();
 
 // The Query front (IAM/STS) goes after every front whose requests may also be unsigned form POSTs.
-export const PROTOCOL_FRONTS: readonly ProtocolFront[] = [explainFront, ossFront, queryFront];
+export const PROTOCOL_FRONTS: readonly ProtocolFront[] = [
+  explainFront,
+  ossFront,
+  organizationsFront,
+  queryFront,
+];
