@@ -239,6 +239,50 @@ describe('SimulatePrincipalPolicy', () => {
     );
   });
 
+  it('a group as the source, policy variables as missing keys, and MaxItems/Marker pages', async () => {
+    const group = await root.send(
+      new SimulatePrincipalPolicyCommand({
+        PolicySourceArn: `arn:aws:iam::${ACCT}:group/sim-writers`,
+        ActionNames: ['s3:PutObject', 's3:GetObject'],
+        ResourceArns: ['arn:aws:s3:::sim/a'],
+        PolicyInputList: [
+          policy({ Effect: 'Allow', Action: 's3:ListBucket', Resource: 'arn:aws:s3:::home/${aws:username}' }),
+        ],
+        MaxItems: 1,
+      }),
+    );
+    assert.equal(group.IsTruncated, true);
+    assert.equal(group.EvaluationResults?.length, 1);
+    const put = byAction(group.EvaluationResults, 's3:PutObject');
+    assert.equal(put.EvalDecision, 'allowed');
+    assert.equal(put.MatchedStatements?.[0]?.SourcePolicyType, 'group');
+    const next = await root.send(
+      new SimulatePrincipalPolicyCommand({
+        PolicySourceArn: `arn:aws:iam::${ACCT}:group/sim-writers`,
+        ActionNames: ['s3:PutObject', 's3:GetObject'],
+        ResourceArns: ['arn:aws:s3:::sim/a'],
+        Marker: group.Marker,
+      }),
+    );
+    assert.equal(next.IsTruncated, false);
+    assert.equal(byAction(next.EvaluationResults, 's3:GetObject').EvalDecision, 'implicitDeny');
+
+    const vars = await root.send(
+      new SimulatePrincipalPolicyCommand({
+        PolicySourceArn: USER_ARN,
+        ActionNames: ['s3:ListBucket'],
+        ResourceArns: ['arn:aws:s3:::home/sim-alice'],
+        PolicyInputList: [
+          policy({ Effect: 'Allow', Action: 's3:ListBucket', Resource: 'arn:aws:s3:::home/${aws:username}' }),
+        ],
+      }),
+    );
+    const v = byAction(vars.EvaluationResults, 's3:ListBucket');
+    assert.equal(v.EvalDecision, 'implicitDeny');
+    assert.deepEqual(v.MissingContextValues, ['aws:username']);
+    assert.deepEqual(v.ResourceSpecificResults?.[0]?.MissingContextValues, ['aws:username']);
+  });
+
   it('stored managed boundary of the user limits the result', async () => {
     await root.send(new CreateUserCommand({ UserName: 'sim-bounded' }));
     await root.send(
