@@ -466,7 +466,7 @@ const simulateCustomPolicy: ActionHandler = async (call) => {
     resourceOwner: owner,
     hasResourcePolicy: c.resource !== null,
   };
-  return Promise.resolve(run(call, sim, actions, resources));
+  return run(call, sim, actions, resources);
 };
 
 export const SIMULATE_ACTIONS: Readonly<Record<string, ActionHandler>> = {
