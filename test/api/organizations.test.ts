@@ -347,4 +347,35 @@ describe('AWS Organizations API', () => {
     await aws(['delete-policy', '--policy-id', policyId]);
     await assert.rejects(aws(['describe-policy', '--policy-id', policyId]), /PolicyNotFoundException/);
   });
+
+  it('delete-organization needs the members gone first, then takes its OUs and policies with it', async () => {
+    await aws([
+      'create-policy',
+      '--type',
+      'SERVICE_CONTROL_POLICY',
+      '--name',
+      'Leftover',
+      '--description',
+      'deleted with the organization',
+      '--content',
+      DENY_DELETE,
+    ]);
+    await assert.rejects(aws(['delete-organization']), /OrganizationNotEmptyException/);
+    await assert.rejects(
+      aws(['remove-account-from-organization', '--account-id', TEST_ACCOUNT_ID]),
+      /ConstraintViolationException/,
+    );
+    await aws(['remove-account-from-organization', '--account-id', MEMBER]);
+    await aws(['delete-organization']);
+    await assert.rejects(aws(['describe-organization']), /AWSOrganizationsNotInUseException/);
+    // A new organization starts empty.
+    await aws(['create-organization']);
+    const policies = (await aws(['list-policies', '--filter', 'SERVICE_CONTROL_POLICY'])) as {
+      Policies: { Name: string }[];
+    };
+    assert.deepEqual(
+      policies.Policies.map((p) => p.Name),
+      ['FullAWSAccess'],
+    );
+  });
 });

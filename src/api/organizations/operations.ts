@@ -182,6 +182,11 @@ async function placedAccounts(store: IamStore, org: OrganizationRecord): Promise
     for (const ou of await store.listOrganizationalUnits(parent)) await walk(ou.id, depth + 1);
   };
   await walk(org.rootId, 0);
+  // The management account is kept under the root without a placement of its own: SCPs and RCPs
+  // never apply to it, and the store lets the organization go only once no account is placed.
+  if (org.managementAccount !== null && !out.has(org.managementAccount)) {
+    out.set(org.managementAccount, org.rootId);
+  }
   return out;
 }
 
@@ -205,7 +210,13 @@ async function requirePolicy(call: OrgCall, id: string): Promise<OrgPolicyRecord
 async function requireTarget(call: OrgCall, org: OrganizationRecord, id: string): Promise<void> {
   if (id === org.rootId) return;
   if (OU_ID.test(id) && (await call.store.getOrganizationalUnit(id)) !== null) return;
-  if (ACCOUNT_ID.test(id) && (await placedAccounts(call.store, org)).has(id)) return;
+  if (
+    ACCOUNT_ID.test(id) &&
+    id !== org.managementAccount &&
+    (await placedAccounts(call.store, org)).has(id)
+  ) {
+    return;
+  }
   throw targetNotFound(id);
 }
 
@@ -246,7 +257,9 @@ const createOrganization: OrgOperation = async (call) => {
           ),
       },
     );
-    for (const account of await store.listAccounts()) await store.placeAccount(account.id, created.rootId);
+    for (const account of await store.listAccounts()) {
+      if (account.id !== principal.account) await store.placeAccount(account.id, created.rootId);
+    }
     return created;
   });
   return { Organization: organizationJson(org) };
@@ -270,18 +283,51 @@ const deleteOrganization: OrgOperation = async (call) => {
       'To delete an organization you must first remove all member accounts (except the management account).',
     );
   }
+  // OUs and policies go with the organization, as in AWS.
   await call.store.transaction(async (store) => {
-    if (org.managementAccount !== null && accounts.has(org.managementAccount)) {
-      // The management account leaves last, with the organization.
-      await store.removeAccountFromOrganization(org.managementAccount).catch(() => undefined);
+    const removeUnder = async (parent: string): Promise<void> => {
+      for (const ou of await store.listOrganizationalUnits(parent)) {
+        await removeUnder(ou.id);
+        await store.deleteOrganizationalUnit(ou.id);
+      }
+    };
+    await removeUnder(org.rootId);
+    for (const type of ['scp', 'rcp'] as const) {
+      for (const policy of await store.listOrgPolicies(type)) {
+        if (policy.awsManaged) continue;
+        const onRoot = await store.listOrgPoliciesForTarget(org.rootId, type);
+        if (onRoot.some((p) => p.id === policy.id)) {
+          if (type === 'scp' && !onRoot.some((p) => p.awsManaged)) {
+            await store.attachOrgPolicy('p-FullAWSAccess', org.rootId);
+          }
+          await store.detachOrgPolicy(policy.id, org.rootId);
+        }
+        await store.deleteOrgPolicy(policy.id);
+      }
     }
     await storeCall(() => store.deleteOrganization(), {
       DeleteConflict: () =>
         new OrgError(
           'OrganizationNotEmptyException',
-          'To delete an organization you must first delete its organizational units and policies.',
+          'To delete an organization you must first remove all member accounts (except the management account).',
         ),
     });
+  });
+  return {};
+};
+
+const removeAccountFromOrganization: OrgOperation = async (call) => {
+  const org = await managed(call);
+  const accountId = str(call, 'AccountId', true, ACCOUNT_ID);
+  if (!(await placedAccounts(call.store, org)).has(accountId)) throw accountNotFound(accountId);
+  if (accountId === org.managementAccount) {
+    throw constraintViolation(
+      'You cannot remove the management account from the organization; delete the organization instead.',
+      'ACCOUNT_CANNOT_LEAVE_ORGANIZATION',
+    );
+  }
+  await storeCall(() => call.store.removeAccountFromOrganization(accountId), {
+    NoSuchEntity: () => accountNotFound(accountId),
   });
   return {};
 };
@@ -411,6 +457,12 @@ const moveAccount: OrgOperation = async (call) => {
   );
   const current = (await placedAccounts(call.store, org)).get(accountId);
   if (current === undefined) throw accountNotFound(accountId);
+  if (accountId === org.managementAccount) {
+    throw constraintViolation(
+      'Portcullis keeps the management account under the root: SCPs and RCPs never apply to it.',
+      'ACCOUNT_CANNOT_LEAVE_ORGANIZATION',
+    );
+  }
   if (current !== source) {
     throw parentNotFound(source, 'SourceParentNotFoundException', 'SourceParentId');
   }
@@ -646,6 +698,7 @@ export const ORGANIZATIONS_OPERATIONS: Readonly<Record<string, OrgOperation>> = 
   CreateOrganization: createOrganization,
   DescribeOrganization: describeOrganization,
   DeleteOrganization: deleteOrganization,
+  RemoveAccountFromOrganization: removeAccountFromOrganization,
   ListRoots: listRoots,
   CreateOrganizationalUnit: createOrganizationalUnit,
   DescribeOrganizationalUnit: describeOrganizationalUnit,
