@@ -27,8 +27,13 @@ export interface IdentityResolver {
    * Temporary keys need the request's session token; a bad one throws SessionTokenError.
    */
   resolveAccessKey(accessKeyId: string, sessionToken?: string): Promise<ResolvedIdentity | undefined>;
-  /** Resource control policies of an account (levels root first), when it is in an organization. */
+  /**
+   * Resource control policies of an account (levels root first), when it is in an organization,
+   * as last loaded: synchronous because authorization is.
+   */
   resourceControlPolicies?(accountId: string): PolicySet['rcp'];
+  /** The same, loaded at the current IAM generation: await it before authorizing a request. */
+  resourceControlPoliciesFor?(accountId: string): Promise<PolicySet['rcp']>;
 }
 
 /** The caller without credentials. */

@@ -74,6 +74,12 @@ async function handle(services: S3Services, req: IncomingMessage, res: ServerRes
       bucketPolicy = await services.policies.get(bucket.name);
       access = await loadBucketAccess(services.metadata, bucket, route);
     }
+    // RCPs of the resource's account must be current for this request (an IAM or Organizations
+    // change made by the previous request is in force): load them before the synchronous decision.
+    const resourceAccount =
+      bucket?.owner ?? (caller.principal.type === 'anonymous' ? undefined : caller.principal.account);
+    if (resourceAccount !== undefined)
+      await services.identities.resourceControlPoliciesFor?.(resourceAccount);
     const base: S3Call = {
       ctx,
       route,

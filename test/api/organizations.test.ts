@@ -302,17 +302,15 @@ describe('AWS Organizations API', () => {
       (rcps.body['Policies'] as Json[]).map((p) => p['Id']),
       [rcpId],
     );
-    // An RCP on the member account guards its resources at the next request, and stops when
-    // detached. (Asked as the member's root user: the S3 side reads an account's RCPs from the
-    // resolver's account cache, which resolving an IAM user's key does not refresh; see the report.)
-    const memberRoot = t.client({ credentials: MEMBER_ROOT });
+    // An RCP on the member account guards its resources at the very next request of the account's
+    // own IAM user (whose key resolution never touches the account's RCPs), and stops when detached.
     assert.equal((await call('AttachPolicy', { PolicyId: rcpId, TargetId: MEMBER })).status, 200);
     await assert.rejects(
-      memberRoot.send(new GetObjectCommand({ Bucket: BUCKET, Key: 'c.txt' })),
+      member.send(new GetObjectCommand({ Bucket: BUCKET, Key: 'c.txt' })),
       /with an explicit deny in a resource control policy/,
     );
     assert.equal((await call('DetachPolicy', { PolicyId: rcpId, TargetId: MEMBER })).status, 200);
-    const read = await memberRoot.send(new GetObjectCommand({ Bucket: BUCKET, Key: 'c.txt' }));
+    const read = await member.send(new GetObjectCommand({ Bucket: BUCKET, Key: 'c.txt' }));
     assert.equal(await read.Body?.transformToString(), 'c');
     assert.equal((await call('DeletePolicy', { PolicyId: rcpId })).status, 200);
 
