@@ -32,7 +32,10 @@ const ACCOUNT = '111122223333';
 const BUCKET = 'bench-sts';
 const KEY = '1k.bin';
 const SIZE = 1024;
-const USER = { accessKeyId: 'AKIABENCHSTSAPP00001', secretAccessKey: 'benchStsAppSecretKey/0000000000000000000' };
+const USER = {
+  accessKeyId: 'AKIABENCHSTSAPP00001',
+  secretAccessKey: 'benchStsAppSecretKey/0000000000000000000',
+};
 const ROLE_ARN = `arn:aws:iam::${ACCOUNT}:role/BenchStsReader`;
 // Narrows the role to this one object: the sanity check below proves it is enforced.
 const SESSION_POLICY = JSON.stringify({
@@ -304,7 +307,10 @@ function report(rounds: Metrics[]): void {
   console.log(
     `Machine: ${machine}\n\n${lines.join('\n')}\n\n${ratios.join('\n')}\n\nTarget (temporary no more than 10 % slower): ${verdict.every(Boolean) ? 'met' : 'MISSED'}`,
   );
-  void writeFile(join(dataDir, 'sts-results.json'), JSON.stringify({ machine, rounds, medians: med }, null, 2));
+  void writeFile(
+    join(dataDir, 'sts-results.json'),
+    JSON.stringify({ machine, rounds, medians: med }, null, 2),
+  );
 }
 
 await main();
