@@ -1,5 +1,6 @@
-// Summarises the newest V8 CPU profile of the Portcullis server in bench/.data/profiles-s3
-// (written by `npm run bench:s3:profile`): self time per function and per file, top 25 each.
+// Summarises the newest V8 CPU profile of the Portcullis server in bench/.data/<folder> (the
+// first argument; profiles-s3 by default, written by `npm run bench:s3:profile`, or profiles-sts
+// by `npm run bench:sts:profile`): self time per function and per file, top 25 each.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,12 +15,13 @@ interface Profile {
   timeDeltas: number[];
 }
 
-const dir = join(dirname(fileURLToPath(import.meta.url)), '../../profiles-s3');
+const folder = process.argv[2] ?? 'profiles-s3';
+const dir = join(dirname(fileURLToPath(import.meta.url)), '../..', folder);
 const newest = readdirSync(dir)
   .filter((f) => f.endsWith('.cpuprofile'))
   .map((f) => join(dir, f))
   .sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs)[0];
-if (newest === undefined) throw new Error(`no .cpuprofile in ${dir}; run npm run bench:s3:profile`);
+if (newest === undefined) throw new Error(`no .cpuprofile in ${dir}; run the bench's :profile script first`);
 const profile = JSON.parse(readFileSync(newest, 'utf8')) as Profile;
 const byId = new Map(profile.nodes.map((n) => [n.id, n]));
 const byFunction = new Map<string, number>();

@@ -477,57 +477,50 @@ describe('SimulateCustomPolicy', () => {
     );
   });
 
-  it(
-    'aws-cli simulate-custom-policy',
-    { skip: process.env['PORTCULLIS_SKIP_AWSCLI'] === '1' },
-    async (ctx) => {
-      const run = promisify(execFile);
-      try {
-        await run('aws', ['--version']);
-      } catch {
-        ctx.skip('aws-cli is not installed');
-        return;
-      }
-      const dir = await mkdtemp(join(tmpdir(), 'sim-'));
-      try {
-        const file = join(dir, 'policy.json');
-        // A list parameter: aws-cli splits a bare document on commas, so give it a JSON list.
-        await writeFile(file, JSON.stringify([CUSTOM]));
-        const { stdout } = await run(
-          'aws',
-          [
-            'iam',
-            'simulate-custom-policy',
-            '--endpoint-url',
-            t.url,
-            '--policy-input-list',
-            `file://${file}`,
-            '--action-names',
-            's3:GetObject',
-            '--resource-arns',
-            'arn:aws:s3:::sim/secret/x',
-            '--output',
-            'json',
-          ],
-          {
-            env: {
-              ...process.env,
-              AWS_ACCESS_KEY_ID: t.accessKeyId,
-              AWS_SECRET_ACCESS_KEY: t.secretAccessKey,
-              AWS_DEFAULT_REGION: 'us-east-1',
-              AWS_CONFIG_FILE: join(dir, 'none'),
-              AWS_SHARED_CREDENTIALS_FILE: join(dir, 'none'),
-              AWS_PAGER: '',
-            },
+  it('aws-cli simulate-custom-policy', async () => {
+    const run = promisify(execFile);
+    await run('aws', ['--version']).catch(() => {
+      throw new Error('aws-cli is not installed: install it (apt-get install -y awscli; .ci/run does)');
+    });
+    const dir = await mkdtemp(join(tmpdir(), 'sim-'));
+    try {
+      const file = join(dir, 'policy.json');
+      // A list parameter: aws-cli splits a bare document on commas, so give it a JSON list.
+      await writeFile(file, JSON.stringify([CUSTOM]));
+      const { stdout } = await run(
+        'aws',
+        [
+          'iam',
+          'simulate-custom-policy',
+          '--endpoint-url',
+          t.url,
+          '--policy-input-list',
+          `file://${file}`,
+          '--action-names',
+          's3:GetObject',
+          '--resource-arns',
+          'arn:aws:s3:::sim/secret/x',
+          '--output',
+          'json',
+        ],
+        {
+          env: {
+            ...process.env,
+            AWS_ACCESS_KEY_ID: t.accessKeyId,
+            AWS_SECRET_ACCESS_KEY: t.secretAccessKey,
+            AWS_DEFAULT_REGION: 'us-east-1',
+            AWS_CONFIG_FILE: join(dir, 'none'),
+            AWS_SHARED_CREDENTIALS_FILE: join(dir, 'none'),
+            AWS_PAGER: '',
           },
-        );
-        const parsed = JSON.parse(stdout) as { EvaluationResults: EvaluationResult[] };
-        const r = parsed.EvaluationResults[0];
-        assert.equal(r?.EvalDecision, 'explicitDeny');
-        assert.deepEqual(r?.MatchedStatements?.[0]?.StartPosition, { Line: 10, Column: 5 });
-      } finally {
-        await rm(dir, { recursive: true, force: true });
-      }
-    },
-  );
+        },
+      );
+      const parsed = JSON.parse(stdout) as { EvaluationResults: EvaluationResult[] };
+      const r = parsed.EvaluationResults[0];
+      assert.equal(r?.EvalDecision, 'explicitDeny');
+      assert.deepEqual(r?.MatchedStatements?.[0]?.StartPosition, { Line: 10, Column: 5 });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
 });
