@@ -16,6 +16,7 @@ import {
   verifyRequest,
   type AuthError,
   type CredentialLookup,
+  type ErrorDialect,
   type HeaderValue,
   type SignedRequest,
 } from '../auth/index.js';
@@ -46,7 +47,7 @@ export function authErrorToS3(error: AuthError): S3Error {
 }
 
 /** Header values keyed by lower-case name, repeats kept apart (SigV4 joins them with ","). */
-function headersOf(req: IncomingMessage): Record<string, HeaderValue> {
+export function headersOf(req: IncomingMessage): Record<string, HeaderValue> {
   const out: Record<string, HeaderValue> = {};
   const raw = req.rawHeaders;
   for (let i = 0; i + 1 < raw.length; i += 2) {
@@ -71,9 +72,16 @@ function signedRequestOf(req: IncomingMessage, virtualHostBucket: string | undef
   };
 }
 
-function lookupFrom(identities: IdentityResolver): CredentialLookup<ResolvedIdentity> {
+/**
+ * The signature layer's credential lookup, backed by the identity resolver. Errors are worded for
+ * `dialect` (Query APIs pass `query`); by default S3's or OSS's, from the signature scheme.
+ */
+export function credentialLookup(
+  identities: IdentityResolver,
+  errorDialect?: ErrorDialect,
+): CredentialLookup<ResolvedIdentity> {
   return async (accessKeyId, context) => {
-    const dialect = context.scheme.startsWith('oss-') ? 'oss' : 's3';
+    const dialect = errorDialect ?? (context.scheme.startsWith('oss-') ? 'oss' : 's3');
     let identity;
     try {
       // A temporary key's session token is opened (not looked up): expired or altered fails here.
@@ -127,7 +135,7 @@ export async function authenticate(
   options: AuthenticateOptions,
 ): Promise<Authenticated> {
   const result = await verifyRequest(signedRequestOf(ctx.req, options.virtualHostBucket), {
-    lookup: lookupFrom(options.identities),
+    lookup: credentialLookup(options.identities),
     region: options.region,
   });
   if (!result.ok) throw authErrorToS3(result.error);

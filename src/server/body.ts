@@ -18,7 +18,7 @@ export function declaredLength(req: IncomingMessage): number | undefined {
 export async function readAll(
   body: AsyncIterable<Uint8Array>,
   max: number,
-  tooLarge: () => S3Error,
+  tooLarge: () => Error,
 ): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;

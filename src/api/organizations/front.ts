@@ -3,15 +3,10 @@
 // service `organizations`). It claims requests by their X-Amz-Target, reads the JSON body,
 // authenticates it with src/auth and the identity resolver, and answers in JSON.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import {
-  fail,
-  invalidToken,
-  verifyRequest,
-  type CredentialLookup,
-  type HeaderValue,
-} from '../../auth/index.js';
-import type { ResolvedIdentity } from '../../identity/resolver.js';
+import { verifyRequest } from '../../auth/index.js';
 import type { S3Services } from '../../s3/context.js';
+import { credentialLookup, headersOf } from '../../server/authenticate.js';
+import { readAll } from '../../server/body.js';
 import type { ProtocolFront } from '../../server/fronts.js';
 import { HttpRequestContext } from '../../server/request-context.js';
 import { iamStoreOf, QueryParams, type QueryCall } from '../query/index.js';
@@ -40,42 +35,7 @@ async function readBody(req: IncomingMessage): Promise<Buffer> {
       413,
     );
   if (Number.isFinite(declared) && declared > MAX_ORGANIZATIONS_BODY) throw tooLarge();
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    const buf = chunk as Buffer;
-    size += buf.byteLength;
-    if (size > MAX_ORGANIZATIONS_BODY) throw tooLarge();
-    chunks.push(buf);
-  }
-  return Buffer.concat(chunks, size);
-}
-
-function headersOf(req: IncomingMessage): Record<string, HeaderValue> {
-  const out: Record<string, HeaderValue> = {};
-  const raw = req.rawHeaders;
-  for (let i = 0; i + 1 < raw.length; i += 2) {
-    const name = (raw[i] as string).toLowerCase();
-    const value = raw[i + 1] as string;
-    const prev = out[name];
-    out[name] = prev === undefined ? value : typeof prev === 'string' ? [prev, value] : [...prev, value];
-  }
-  return out;
-}
-
-type TokenAwareLookup = (accessKeyId: string, sessionToken?: string) => Promise<ResolvedIdentity | undefined>;
-
-function lookupFrom(services: S3Services): CredentialLookup<ResolvedIdentity> {
-  const resolve: TokenAwareLookup = (id, token) =>
-    (services.identities.resolveAccessKey as TokenAwareLookup).call(services.identities, id, token);
-  return async (accessKeyId, context) => {
-    const identity = await resolve(accessKeyId, context.securityToken);
-    if (identity === undefined) return undefined;
-    if ((identity.sessionToken ?? '') !== (context.securityToken ?? '')) {
-      return fail(invalidToken('query'), context.scheme, accessKeyId);
-    }
-    return identity;
-  };
+  return readAll(req, MAX_ORGANIZATIONS_BODY, tooLarge);
 }
 
 function parseJson(body: Buffer): JsonObject {
@@ -109,7 +69,11 @@ async function handle(services: S3Services, req: IncomingMessage, res: ServerRes
     const body = await readBody(req);
     const result = await verifyRequest(
       { method: 'POST', path, query: rawQuery, headers: headersOf(req), clock: Date.now, body },
-      { lookup: lookupFrom(services), region: services.config.region, services: ['organizations'] },
+      {
+        lookup: credentialLookup(services.identities, 'query'),
+        region: services.config.region,
+        services: ['organizations'],
+      },
     );
     if (!result.ok) throw fromAuthError(result.error);
     if (result.anonymous) {

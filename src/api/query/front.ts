@@ -3,16 +3,12 @@
 // parameters (so they get a Query error, not an S3 one); reads the form body, authenticates it
 // with src/auth, looks the Action up in the registry and answers in the Query XML format.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import {
-  fail,
-  invalidToken,
-  verifyRequest,
-  type CredentialLookup,
-  type HeaderValue,
-} from '../../auth/index.js';
-import { ANONYMOUS, type ResolvedIdentity } from '../../identity/resolver.js';
+import { verifyRequest } from '../../auth/index.js';
+import { ANONYMOUS } from '../../identity/resolver.js';
 import type { S3Services } from '../../s3/context.js';
 import type { Caller } from '../../server/caller.js';
+import { credentialLookup, headersOf } from '../../server/authenticate.js';
+import { readAll } from '../../server/body.js';
 import type { ProtocolFront } from '../../server/fronts.js';
 import { HttpRequestContext } from '../../server/request-context.js';
 import type { QueryCall } from './call.js';
@@ -61,15 +57,7 @@ function isQueryRequest(req: IncomingMessage): boolean {
 async function readBody(req: IncomingMessage): Promise<Buffer> {
   const declared = Number(req.headers['content-length'] ?? NaN);
   if (Number.isFinite(declared) && declared > MAX_QUERY_BODY) throw tooLarge();
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    const buf = chunk as Buffer;
-    size += buf.byteLength;
-    if (size > MAX_QUERY_BODY) throw tooLarge();
-    chunks.push(buf);
-  }
-  return Buffer.concat(chunks, size);
+  return readAll(req, MAX_QUERY_BODY, tooLarge);
 }
 
 function tooLarge(): QueryError {
@@ -78,35 +66,6 @@ function tooLarge(): QueryError {
     `Request body must be at most ${MAX_QUERY_BODY} bytes.`,
     413,
   );
-}
-
-function headersOf(req: IncomingMessage): Record<string, HeaderValue> {
-  const out: Record<string, HeaderValue> = {};
-  const raw = req.rawHeaders;
-  for (let i = 0; i + 1 < raw.length; i += 2) {
-    const name = (raw[i] as string).toLowerCase();
-    const value = raw[i + 1] as string;
-    const prev = out[name];
-    out[name] = prev === undefined ? value : typeof prev === 'string' ? [prev, value] : [...prev, value];
-  }
-  return out;
-}
-
-/** The resolver, asked with the session token (temporary keys need it; the IAM resolver takes it). */
-type TokenAwareLookup = (accessKeyId: string, sessionToken?: string) => Promise<ResolvedIdentity | undefined>;
-
-function lookupFrom(services: S3Services): CredentialLookup<ResolvedIdentity> {
-  const resolve: TokenAwareLookup = (id, token) =>
-    (services.identities.resolveAccessKey as TokenAwareLookup).call(services.identities, id, token);
-  return async (accessKeyId, context) => {
-    const identity = await resolve(accessKeyId, context.securityToken);
-    if (identity === undefined) return undefined;
-    // Temporary credentials only work with their session token, and long-term ones without one.
-    if ((identity.sessionToken ?? '') !== (context.securityToken ?? '')) {
-      return fail(invalidToken('query'), context.scheme, accessKeyId);
-    }
-    return identity;
-  };
 }
 
 async function handleQuery(services: S3Services, req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -135,7 +94,11 @@ async function handleQuery(services: S3Services, req: IncomingMessage, res: Serv
         clock: Date.now,
         body,
       },
-      { lookup: lookupFrom(services), region: services.config.region, services: ['iam', 'sts'] },
+      {
+        lookup: credentialLookup(services.identities, 'query'),
+        region: services.config.region,
+        services: ['iam', 'sts'],
+      },
     );
     if (!result.ok) throw fromAuthError(result.error);
 
