@@ -170,13 +170,25 @@ describe('users', () => {
   });
 
   it('rejects bad names and paths with AWS codes', async () => {
+    // AWS checks botocore's patterns before the action: ValidationError, naming the member.
     await rejects(
       root.send(new CreateUserCommand({ UserName: 'bad name' })),
-      'InvalidInput',
+      'ValidationError',
       400,
-      /regular expression/,
+      /Value 'bad name' at 'userName' failed to satisfy constraint: Member must satisfy regular expression pattern: \[\\w\+=,\.@-\]\+/,
     );
-    await rejects(root.send(new CreateUserCommand({ UserName: 'x', Path: 'nopath' })), 'InvalidInput', 400);
+    await rejects(
+      root.send(new CreateUserCommand({ UserName: 'x', Path: 'nopath' })),
+      'ValidationError',
+      400,
+      /at 'path' failed to satisfy constraint/,
+    );
+    await rejects(
+      root.send(new CreateRoleCommand({ RoleName: 'r/1', AssumeRolePolicyDocument: TRUST })),
+      'ValidationError',
+      400,
+      /at 'roleName'/,
+    );
     await rejects(root.send(new CreateUserCommand({ UserName: 'a'.repeat(65) })), 'ValidationError', 400);
   });
 

@@ -1,6 +1,6 @@
 // The parameters of a Query request (form body and URL query merged), with the helpers every
 // action needs: required values in AWS's wording, `.member.N` lists, tag lists, numbers, flags.
-import { badLength, missingParameter, QueryError, memberName } from './errors.js';
+import { badLength, badPattern, missingParameter, QueryError, memberName } from './errors.js';
 
 export class QueryParams {
   private readonly values = new Map<string, string>();
@@ -27,16 +27,16 @@ export class QueryParams {
     return v;
   }
 
-  /** A string with length bounds (when present). */
+  /** A string with length bounds (when present), and the parameter's pattern when it has one. */
   string(name: string, min: number, max: number): string | undefined {
     const v = this.values.get(name);
-    if (v !== undefined && (v.length < min || v.length > max)) throw badLength(name, v, min, max);
+    if (v !== undefined) checkString(name, v, min, max);
     return v;
   }
 
   requiredString(name: string, min: number, max: number): string {
     const v = this.required(name);
-    if (v.length < min || v.length > max) throw badLength(name, v, min, max);
+    checkString(name, v, min, max);
     return v;
   }
 
@@ -114,4 +114,24 @@ export class QueryParams {
     });
     return out;
   }
+}
+
+// Patterns of IAM parameters as botocore's iam model declares them (userNameType, pathType ...):
+// AWS checks them before the action runs and answers ValidationError.
+const ENTITY_NAME = { regex: /^[\w+=,.@-]+$/, text: '[\\w+=,.@-]+' };
+const PARAMETER_PATTERNS: Readonly<Record<string, { regex: RegExp; text: string }>> = {
+  UserName: ENTITY_NAME,
+  NewUserName: ENTITY_NAME,
+  GroupName: ENTITY_NAME,
+  NewGroupName: ENTITY_NAME,
+  RoleName: ENTITY_NAME,
+  PolicyName: ENTITY_NAME,
+  Path: { regex: /^(\/|\/[\u0021-\u007E]+\/)$/, text: '(\\u002F)|(\\u002F[\\u0021-\\u007E]+\\u002F)' },
+  PathPrefix: { regex: /^\/[\u0021-\u007F]*$/, text: '\\u002F[\\u0021-\\u007F]*' },
+};
+
+function checkString(name: string, value: string, min: number, max: number): void {
+  if (value.length < min || value.length > max) throw badLength(name, value, min, max);
+  const pattern = PARAMETER_PATTERNS[name];
+  if (pattern !== undefined && !pattern.regex.test(value)) throw badPattern(name, value, pattern.text);
 }
