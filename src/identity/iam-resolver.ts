@@ -81,6 +81,8 @@ interface OpenedSession {
 
 const NO_POLICIES: readonly CompiledPolicy[] = Object.freeze([]);
 
+const KEY_USE_INTERVAL_MS = 60_000;
+
 export class IamResolver implements IdentityResolver {
   readonly cache: PolicyCache;
   private readonly store: IamStore;
@@ -89,6 +91,7 @@ export class IamResolver implements IdentityResolver {
   private readonly staticRoots: ReadonlyMap<string, StaticRootKey>;
   private readonly sessions: Lru<string, OpenedSession>;
   private readonly now: () => number;
+  private readonly keyUseNoted = new Map<string, number>();
 
   constructor(options: IamResolverOptions) {
     this.store = options.store;
@@ -377,6 +380,20 @@ export class IamResolver implements IdentityResolver {
    */
   resourceControlPolicies(accountId: string): PolicySet['rcp'] {
     return this.cache.peek<AccountGrant>(`account:${accountId}`)?.rcp;
+  }
+
+  /** Last-used bookkeeping, at most once a minute per key so signing traffic is not a write load. */
+  recordKeyUse(accessKeyId: string, service: string, region: string): void {
+    if (isTemporaryAccessKeyId(accessKeyId) || this.staticRoots.has(accessKeyId)) return;
+    const now = this.now();
+    const last = this.keyUseNoted.get(accessKeyId);
+    if (last !== undefined && now - last < KEY_USE_INTERVAL_MS) return;
+    if (this.keyUseNoted.size >= 100_000) this.keyUseNoted.clear();
+    this.keyUseNoted.set(accessKeyId, now);
+    // A failed write only loses a "last used" date; it must not surface as an unhandled rejection.
+    this.store.recordAccessKeyUse(accessKeyId, { date: new Date(now), service, region }).catch(() => {
+      this.keyUseNoted.delete(accessKeyId);
+    });
   }
 
   /** RCP levels of an account at the current generation (what a caller without credentials needs). */

@@ -34,6 +34,11 @@ export interface IdentityResolver {
   resourceControlPolicies?(accountId: string): PolicySet['rcp'];
   /** The same, loaded at the current IAM generation: await it before authorizing a request. */
   resourceControlPoliciesFor?(accountId: string): Promise<PolicySet['rcp']>;
+  /**
+   * Notes that a request signed with this key verified (for GetAccessKeyLastUsed). Never waits
+   * and never fails the request: bookkeeping, throttled by the implementation.
+   */
+  recordKeyUse?(accessKeyId: string, service: string, region: string): void;
 }
 
 /** The caller without credentials. */

@@ -166,6 +166,11 @@ export async function authenticate(
   }
 
   const identity = result.identity;
+  options.identities.recordKeyUse?.(
+    identity.accessKeyId,
+    result.scheme.startsWith('oss-') ? 'oss' : 's3',
+    options.region,
+  );
   const caller: Caller = {
     principal: identity.principal,
     policies: identity.policies,

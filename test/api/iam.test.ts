@@ -571,8 +571,18 @@ describe('access keys and the access plane', () => {
       [[key?.AccessKeyId, 'Active', 'app']],
     );
     assert.equal((keys.AccessKeyMetadata?.[0] as Record<string, unknown>)['SecretAccessKey'], undefined);
-    const lastUsed = await root.send(new GetAccessKeyLastUsedCommand({ AccessKeyId: key?.AccessKeyId }));
+    // The S3 requests signed with the key show as its last use (written off the request path, so
+    // give the bookkeeping a moment).
+    let lastUsed = await root.send(new GetAccessKeyLastUsedCommand({ AccessKeyId: key?.AccessKeyId }));
+    for (let i = 0; i < 20 && lastUsed.AccessKeyLastUsed?.ServiceName !== 's3'; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      lastUsed = await root.send(new GetAccessKeyLastUsedCommand({ AccessKeyId: key?.AccessKeyId }));
+    }
     assert.equal(lastUsed.UserName, 'app');
+    assert.equal(lastUsed.AccessKeyLastUsed?.ServiceName, 's3');
+    assert.equal(lastUsed.AccessKeyLastUsed?.Region, 'us-east-1');
+    const usedAt = lastUsed.AccessKeyLastUsed?.LastUsedDate?.getTime() ?? 0;
+    assert.ok(Date.now() - usedAt < 60_000, `last used ${new Date(usedAt).toISOString()}`);
 
     // Two keys per user at most.
     await root.send(new CreateAccessKeyCommand({ UserName: 'app' }));

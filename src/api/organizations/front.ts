@@ -76,6 +76,8 @@ async function handle(services: S3Services, req: IncomingMessage, res: ServerRes
       },
     );
     if (!result.ok) throw fromAuthError(result.error);
+    if (!result.anonymous)
+      services.identities.recordKeyUse?.(result.accessKeyId, 'organizations', services.config.region);
     if (result.anonymous) {
       throw new OrgError('MissingAuthenticationTokenException', 'Missing Authentication Token', 403);
     }

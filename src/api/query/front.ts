@@ -105,6 +105,7 @@ async function handleQuery(services: S3Services, req: IncomingMessage, res: Serv
     const version = params.get('Version');
     if (!result.anonymous) {
       service = result.scope?.service === 'sts' ? 'sts' : 'iam';
+      services.identities.recordKeyUse?.(result.accessKeyId, service, services.config.region);
     } else {
       service = serviceForVersion(version) ?? service;
     }
