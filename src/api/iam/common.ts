@@ -22,7 +22,9 @@ import {
   authorizeQuery,
   iamStoreOf,
   members,
+  missingParameter,
   QueryError,
+  type ActionHandler,
   type QueryCall,
   type XmlTree,
 } from '../query/index.js';
@@ -205,5 +207,25 @@ export function policyXml(p: ManagedPolicyRecord): XmlTree {
     Description: p.description ?? undefined,
     CreateDate: p.createdAt,
     UpdateDate: p.updatedAt,
+  };
+}
+
+/** TagUser/UntagUser and TagRole/UntagRole: the same calls on a different kind of entity. */
+export function tagActions(kind: 'user' | 'role'): { tag: ActionHandler; untag: ActionHandler } {
+  const Kind = kind === 'user' ? 'User' : 'Role';
+  return {
+    async tag(call) {
+      const tags = call.params.tags();
+      if (tags === undefined) throw missingParameter('Tags');
+      const { store, ref } = await entityTarget(call, kind, `iam:Tag${Kind}`, tagContext(tags));
+      await store.tagEntity(ref, tags);
+      return undefined;
+    },
+    async untag(call) {
+      const keys = call.params.list('TagKeys');
+      const { store, ref } = await entityTarget(call, kind, `iam:Untag${Kind}`, { 'aws:TagKeys': keys });
+      await store.untagEntity(ref, keys);
+      return undefined;
+    },
   };
 }

@@ -16,6 +16,7 @@ import {
   pathParam,
   policyArnParam,
   roleXml,
+  tagActions,
   tagContext,
   tagsXml,
 } from './common.js';
@@ -93,25 +94,7 @@ const deleteRole: ActionHandler = async (call) => {
   return undefined;
 };
 
-const tagRole: ActionHandler = async (call) => {
-  const tags = call.params.tags();
-  if (tags === undefined) {
-    throw new QueryError(
-      'ValidationError',
-      "1 validation error detected: Value null at 'tags' failed to satisfy constraint: Member must not be null",
-    );
-  }
-  const { store, ref } = await entityTarget(call, 'role', 'iam:TagRole', tagContext(tags));
-  await store.tagEntity(ref, tags);
-  return undefined;
-};
-
-const untagRole: ActionHandler = async (call) => {
-  const keys = call.params.list('TagKeys');
-  const { store, ref } = await entityTarget(call, 'role', 'iam:UntagRole', { 'aws:TagKeys': keys });
-  await store.untagEntity(ref, keys);
-  return undefined;
-};
+const { tag: tagRole, untag: untagRole } = tagActions('role');
 
 const listRoleTags: ActionHandler = async (call) => {
   const { store, ref } = await entityTarget(call, 'role', 'iam:ListRoleTags');

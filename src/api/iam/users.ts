@@ -9,7 +9,16 @@ import {
   type ActionHandler,
   type QueryCall,
 } from '../query/index.js';
-import { entityTarget, paginate, pathParam, policyArnParam, tagContext, tagsXml, userXml } from './common.js';
+import {
+  entityTarget,
+  paginate,
+  pathParam,
+  policyArnParam,
+  tagActions,
+  tagContext,
+  tagsXml,
+  userXml,
+} from './common.js';
 
 const createUser: ActionHandler = async (call) => {
   const store = iamStoreOf(call);
@@ -94,24 +103,7 @@ const deleteUser: ActionHandler = async (call) => {
   return undefined;
 };
 
-const tagUser: ActionHandler = async (call) => {
-  const tags = call.params.tags();
-  if (tags === undefined)
-    throw new QueryError(
-      'ValidationError',
-      "1 validation error detected: Value null at 'tags' failed to satisfy constraint: Member must not be null",
-    );
-  const { store, ref } = await entityTarget(call, 'user', 'iam:TagUser', tagContext(tags));
-  await store.tagEntity(ref, tags);
-  return undefined;
-};
-
-const untagUser: ActionHandler = async (call) => {
-  const keys = call.params.list('TagKeys');
-  const { store, ref } = await entityTarget(call, 'user', 'iam:UntagUser', { 'aws:TagKeys': keys });
-  await store.untagEntity(ref, keys);
-  return undefined;
-};
+const { tag: tagUser, untag: untagUser } = tagActions('user');
 
 const listUserTags: ActionHandler = async (call) => {
   const { store, ref } = await entityTarget(call, 'user', 'iam:ListUserTags');
