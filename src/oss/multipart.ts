@@ -22,6 +22,7 @@ import { ossKeyOf, type OssCall, type OssOperationSpec } from './call.js';
 import { Crc64 } from './crc64.js';
 import { ossEtag, restateReply } from './headers.js';
 import { CRC_HEADER, refuseOverwrite, TYPE_HEADER } from './objects.js';
+import { listAllParts } from '../store/parts.js';
 
 export const MIN_OSS_PART_BYTES = 100 * 1024;
 const COMPLETE_BODY_LIMIT = 4 * 1024 * 1024;
@@ -37,20 +38,6 @@ export const UploadPartOss = shared(UploadPart);
 export const AbortMultipartUploadOss = shared(AbortMultipartUpload);
 export const ListPartsOss = shared(ListParts);
 export const ListMultipartUploadsOss = shared(ListMultipartUploads);
-
-async function allParts(call: OssCall, bucket: string, key: string, uploadId: string): Promise<PartRecord[]> {
-  const parts: PartRecord[] = [];
-  let marker: number | undefined;
-  for (;;) {
-    const page = await call.services.metadata.listParts(bucket, key, uploadId, {
-      maxParts: 1000,
-      ...(marker !== undefined ? { partNumberMarker: marker } : {}),
-    });
-    parts.push(...page.parts);
-    if (!page.isTruncated || page.nextPartNumberMarker === null) return parts;
-    marker = page.nextPartNumberMarker;
-  }
-}
 
 export const CompleteMultipartUpload: OssOperationSpec = {
   async handle(call) {
@@ -73,7 +60,9 @@ export const CompleteMultipartUpload: OssOperationSpec = {
       if ((requested[i]?.partNumber ?? 0) <= (requested[i - 1]?.partNumber ?? 0))
         throw new S3Error('InvalidPartOrder', undefined, { UploadId: uploadId });
     }
-    const stored = new Map((await allParts(call, bucket.name, key, uploadId)).map((p) => [p.partNumber, p]));
+    const stored = new Map(
+      (await listAllParts(call.services.metadata, bucket.name, key, uploadId)).map((p) => [p.partNumber, p]),
+    );
     const chosen: PartRecord[] = [];
     for (const [i, want] of requested.entries()) {
       const part = stored.get(want.partNumber);

@@ -19,6 +19,7 @@ import { objectHeadersOf } from './object-headers.js';
 import { aclForWrite } from './acl.js';
 import { bareEtag, intParam, invalidArgument, ownerXml, type OperationSpec } from './operation.js';
 import { MAX_UPLOAD_BYTES, storeBody } from './upload.js';
+import { listAllParts } from '../store/parts.js';
 
 export const MIN_PART_BYTES = 5 * 1024 * 1024;
 export const MAX_PART_NUMBER = 10_000;
@@ -205,21 +206,6 @@ export const UploadPartCopy: OperationSpec = {
 
 async function* noBytes(): AsyncGenerator<Uint8Array> {}
 
-/** Every part of an upload, in number order (the store pages them). */
-async function allParts(call: S3Call, bucket: string, key: string, uploadId: string): Promise<PartRecord[]> {
-  const parts: PartRecord[] = [];
-  let marker: number | undefined;
-  for (;;) {
-    const page = await call.services.metadata.listParts(bucket, key, uploadId, {
-      maxParts: 1000,
-      ...(marker !== undefined ? { partNumberMarker: marker } : {}),
-    });
-    parts.push(...page.parts);
-    if (!page.isTruncated || page.nextPartNumberMarker === null) return parts;
-    marker = page.nextPartNumberMarker;
-  }
-}
-
 export const CompleteMultipartUpload: OperationSpec = {
   async handle(call) {
     const bucket = bucketOf(call);
@@ -248,7 +234,9 @@ export const CompleteMultipartUpload: OperationSpec = {
         throw new S3Error('InvalidPartOrder', undefined, { UploadId: uploadId });
     }
 
-    const stored = new Map((await allParts(call, bucket.name, key, uploadId)).map((p) => [p.partNumber, p]));
+    const stored = new Map(
+      (await listAllParts(call.services.metadata, bucket.name, key, uploadId)).map((p) => [p.partNumber, p]),
+    );
     const chosen: PartRecord[] = [];
     for (const [i, want] of requested.entries()) {
       const part = stored.get(want.partNumber);
