@@ -202,6 +202,9 @@ export function toS3Error(e: unknown, hints: ErrorHints = {}): { error: S3Error;
       case 'IncompleteBody':
       case 'EntityTooLarge':
         return known(new S3Error(e.code));
+      case 'PreconditionFailed':
+        // A conditional write lost to a concurrent one.
+        return known(new S3Error('PreconditionFailed', undefined, { Condition: 'If-Match' }));
       case 'BadDigest':
         return known(badDigest(typeof d['algorithm'] === 'string' ? d['algorithm'] : 'MD5'));
       default:

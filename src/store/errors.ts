@@ -15,7 +15,9 @@ export type StoreErrorCode =
   | 'BadDigest'
   /** A blob id that this store could not have generated (never touches the filesystem). */
   | 'InvalidBlobId'
-  | 'NoSuchBlob';
+  | 'NoSuchBlob'
+  /** A compare-and-swap put found another version than the one expected (details.currentSize). */
+  | 'PreconditionFailed';
 
 export class StoreError extends Error {
   override readonly name = 'StoreError';

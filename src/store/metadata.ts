@@ -63,7 +63,15 @@ export interface ObjectRecord {
   readonly partsCount: number | null;
 }
 
-export type PutObjectInput = Omit<ObjectRecord, 'partsCount'> & { readonly partsCount?: number | null };
+export type PutObjectInput = Omit<ObjectRecord, 'partsCount'> & {
+  readonly partsCount?: number | null;
+  /**
+   * Compare-and-swap: the put happens only if the key's current blob is this one (null: only if
+   * the key does not exist), checked in the same transaction; otherwise PreconditionFailed.
+   * Undefined: unconditional. Appends and conditional writes rely on it.
+   */
+  readonly expectBlobId?: string | null;
+};
 
 export interface PutObjectResult {
   /**

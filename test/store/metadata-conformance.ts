@@ -360,6 +360,37 @@ export function metadataConformance(
         assert.deepEqual((await store.getObject(bucket, 'k')).userMetadata, { a: 'b' });
       });
 
+      it('puts conditionally on the current blob (compare-and-swap), one winner per race', async () => {
+        const bucket = await bucketWith([]);
+        const first = objectInput(bucket, 'cas');
+        // expectBlobId null: only when the key does not exist yet.
+        await store.putObject({ ...first, expectBlobId: null });
+        await rejectsWith(
+          store.putObject({ ...objectInput(bucket, 'cas'), expectBlobId: null }),
+          'PreconditionFailed',
+        );
+        await rejectsWith(
+          store.putObject({ ...objectInput(bucket, 'cas'), expectBlobId: 'other' }),
+          'PreconditionFailed',
+        );
+        const second = objectInput(bucket, 'cas', { size: 7 });
+        assert.equal(
+          (await store.putObject({ ...second, expectBlobId: first.blobId })).previousBlobId,
+          first.blobId,
+        );
+        // Many writers expecting the same version: exactly one wins, the rest are refused.
+        const racers = Array.from({ length: 12 }, () => objectInput(bucket, 'cas'));
+        const results = await Promise.allSettled(
+          racers.map((r) => store.putObject({ ...r, expectBlobId: second.blobId })),
+        );
+        assert.equal(results.filter((r) => r.status === 'fulfilled').length, 1);
+        const fresh = Array.from({ length: 12 }, () => objectInput(bucket, 'cas-new'));
+        const created = await Promise.allSettled(
+          fresh.map((r) => store.putObject({ ...r, expectBlobId: null })),
+        );
+        assert.equal(created.filter((r) => r.status === 'fulfilled').length, 1);
+      });
+
       it('deletes idempotently and reports misses with typed errors', async () => {
         const bucket = await bucketWith([]);
         const input = objectInput(bucket, 'k');

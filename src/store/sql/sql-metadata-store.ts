@@ -214,9 +214,10 @@ export class SqlMetadataStore implements MetadataStore {
   // ---- objects
 
   async putObject(input: PutObjectInput): Promise<PutObjectResult> {
-    const row = fromObject({ ...input, partsCount: input.partsCount ?? null });
+    const { expectBlobId, ...record } = input;
+    const row = fromObject({ ...record, partsCount: record.partsCount ?? null });
     try {
-      const previousBlobId = await this.tx((trx) => this.upsertObject(trx, row));
+      const previousBlobId = await this.tx((trx) => this.upsertObject(trx, row, expectBlobId));
       return { previousBlobId };
     } catch (e) {
       if (this.isForeignKey(e)) throw noSuchBucket(input.bucket);
@@ -225,15 +226,23 @@ export class SqlMetadataStore implements MetadataStore {
   }
 
   /** Inserts or replaces an object row; returns the replaced blob id (null if none or the same). */
-  private async upsertObject(trx: Db, row: Insertable<ObjectsTable>): Promise<string | null> {
+  private async upsertObject(
+    trx: Db,
+    row: Insertable<ObjectsTable>,
+    expectBlobId?: string | null,
+  ): Promise<string | null> {
     for (;;) {
       const old = await trx
         .selectFrom('objects')
-        .select('blob_id')
+        .select(['blob_id', 'size'])
         .where('bucket', '=', row.bucket)
         .where('key', '=', row.key)
         .$if(this.traits.rowLocks, (q) => q.forUpdate())
         .executeTakeFirst();
+      if (expectBlobId !== undefined && (old?.blob_id ?? null) !== expectBlobId)
+        throw new StoreError('PreconditionFailed', `${row.bucket}/${row.key} changed`, {
+          currentSize: Number(old?.size ?? 0),
+        });
       if (old !== undefined) {
         const { bucket: _b, key: _k, ...rest } = row;
         await trx
