@@ -59,6 +59,11 @@ export interface BlobStore {
   write(body: BlobBody, options?: BlobWriteOptions): Promise<BlobWriteResult>;
   /** Opens a blob for reading (NoSuchBlob / InvalidBlobId fail here, before any byte is sent). */
   read(blobId: string, range?: ByteRange): Promise<Readable>;
+  /**
+   * The bytes of `range` in one buffer: for small reads, where a stream costs more than the
+   * bytes (one open, one read, one close). Throws NoSuchBlob, or if the blob is shorter.
+   */
+  readBuffer(blobId: string, range: ByteRange): Promise<Buffer>;
   size(blobId: string): Promise<number>;
   /** Idempotent: deleting a missing blob succeeds. */
   delete(blobId: string): Promise<void>;

@@ -1,4 +1,4 @@
-// Blobs as files under <data>/blobs/<id[0..2]>/<id[2..4]>/<id>, written through <data>/tmp/.
+// Blobs as files under <data>/blobs/<id[0..2]>/<id>, written through <data>/tmp/.
 //
 // Crash safety. A write goes: temp file → fdatasync → rename into its shard → fsync the shard
 // directory. Only then does the caller commit the metadata row naming the blob, and only after
@@ -7,10 +7,16 @@
 // leftovers are harmless and `sweep()` deletes them at start-up. Deletes skip the directory
 // fsync: a blob resurrected by a crash is just another unreferenced blob for the sweep.
 //
+// Cost per small write (this is the hot path of small PUTs): the 256 shard directories all exist
+// from open() on (no mkdir on the request path), each is opened once for its fsyncs, and
+// concurrent writes into one shard share a directory fsync (group commit: an fsync that starts
+// after a rename covers it). Data directories of the earlier two-level layout
+// (<id[0..2]>/<id[2..4]>/<id>) are moved to this one on open.
+//
 // Blob ids are 128 random bits in hex, generated here, never derived from keys; every id that
 // comes back in is checked against that shape before it becomes a path, so none can traverse.
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readdir, rename, rm, stat, unlink, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, rm, rmdir, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import type {
@@ -28,6 +34,8 @@ import { createHasher, type ChecksumAlgorithm, type DigestAlgorithm, type Hasher
 import { StoreError } from './errors.js';
 
 const BLOB_ID = /^[0-9a-f]{32}$/;
+const SHARD = /^[0-9a-f]{2}$/;
+const SHARDS = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 // Gather small network chunks into one writev: one thread-pool round trip per MiB, not per chunk.
 const WRITE_BATCH_BYTES = 1 << 20;
 const READ_HIGH_WATER_MARK = 256 * 1024;
@@ -46,8 +54,8 @@ export class FsBlobStore implements BlobStore {
   private readonly blobsDir: string;
   private readonly tmpDir: string;
   private readonly fsync: boolean;
-  // Shard directories known to exist durably (or being created): created once per process.
-  private readonly shards = new Map<string, Promise<void>>();
+  // One group-committing syncer per shard directory, created on first use.
+  private readonly syncers = new Map<string, DirectorySyncer>();
 
   private constructor(dataDir: string, options: FsBlobStoreOptions) {
     this.blobsDir = join(dataDir, 'blobs');
@@ -61,14 +69,45 @@ export class FsBlobStore implements BlobStore {
     await mkdir(dataDir, { recursive: true });
     const createdBlobs = await mkdirFresh(store.blobsDir);
     const createdTmp = await mkdirFresh(store.tmpDir);
-    if (createdBlobs || createdTmp) await store.syncDir(dataDir);
+    if (createdBlobs || createdTmp) await syncDirectory(dataDir, store.fsync);
+    let createdShards = false;
+    for (const shard of SHARDS) {
+      if (await mkdirFresh(join(store.blobsDir, shard))) createdShards = true;
+      else await store.flattenLegacyShard(shard);
+    }
+    if (createdShards) await syncDirectory(store.blobsDir, store.fsync);
     return store;
+  }
+
+  /** Closes the shard directories' handles. The store is unusable afterwards. */
+  async close(): Promise<void> {
+    const syncers = [...this.syncers.values()];
+    this.syncers.clear();
+    await Promise.all(syncers.map((s) => s.close()));
+  }
+
+  /** Moves blobs of the two-level layout (<d1>/<d2>/<id>) up into <d1>, made durable there. */
+  private async flattenLegacyShard(shard: string): Promise<void> {
+    const dir = join(this.blobsDir, shard);
+    let moved = false;
+    for (const sub of await readdirOrEmpty(dir)) {
+      if (!SHARD.test(sub)) continue;
+      const legacy = join(dir, sub);
+      for (const name of await readdirOrEmpty(legacy)) {
+        if (!BLOB_ID.test(name) || name.slice(0, 2) !== shard) continue;
+        await rename(join(legacy, name), join(dir, name));
+        moved = true;
+      }
+      // Only an emptied directory goes; anything else in it is not ours to judge.
+      await rmdir(legacy).catch(() => undefined);
+    }
+    if (moved) await syncDirectory(dir, this.fsync);
   }
 
   /** The file of a blob; throws InvalidBlobId for anything this store could not have generated. */
   pathOf(blobId: string): string {
     if (!BLOB_ID.test(blobId)) throw new StoreError('InvalidBlobId', 'invalid blob id');
-    return join(this.blobsDir, blobId.slice(0, 2), blobId.slice(2, 4), blobId);
+    return join(this.blobsDir, blobId.slice(0, 2), blobId);
   }
 
   async write(body: BlobBody, options: BlobWriteOptions = {}): Promise<BlobWriteResult> {
@@ -160,10 +199,9 @@ export class FsBlobStore implements BlobStore {
       if (this.fsync) await fh.datasync();
       await fh.close();
       fh = null;
-      const dir = await this.shardDir(blobId);
-      final = join(dir, blobId);
+      final = this.pathOf(blobId);
       await rename(tmp, final);
-      if (this.fsync) await this.syncDir(dir);
+      if (this.fsync) await this.syncerOf(blobId.slice(0, 2)).sync();
       done = true;
       return { blobId, size, digests };
     } finally {
@@ -177,19 +215,39 @@ export class FsBlobStore implements BlobStore {
   }
 
   async read(blobId: string, range?: ByteRange): Promise<Readable> {
-    const path = this.pathOf(blobId);
-    let fh: FileHandle;
-    try {
-      fh = await open(path, 'r');
-    } catch (e) {
-      throw isNotFound(e) ? new StoreError('NoSuchBlob', `blob ${blobId} is missing`) : e;
-    }
+    const fh = await this.openForRead(blobId);
     // The stream owns the handle from here and closes it on end, error or destroy.
     return fh.createReadStream({
       start: range?.start,
       end: range?.end,
       highWaterMark: READ_HIGH_WATER_MARK,
     });
+  }
+
+  async readBuffer(blobId: string, range: ByteRange): Promise<Buffer> {
+    const fh = await this.openForRead(blobId);
+    try {
+      const length = range.end - range.start + 1;
+      const buffer = Buffer.allocUnsafe(length);
+      let filled = 0;
+      while (filled < length) {
+        const { bytesRead } = await fh.read(buffer, filled, length - filled, range.start + filled);
+        if (bytesRead === 0) throw new StoreError('NoSuchBlob', `blob ${blobId} is shorter than asked`);
+        filled += bytesRead;
+      }
+      return buffer;
+    } finally {
+      await fh.close();
+    }
+  }
+
+  private async openForRead(blobId: string): Promise<FileHandle> {
+    const path = this.pathOf(blobId);
+    try {
+      return await open(path, 'r');
+    } catch (e) {
+      throw isNotFound(e) ? new StoreError('NoSuchBlob', `blob ${blobId} is missing`) : e;
+    }
   }
 
   async size(blobId: string): Promise<number> {
@@ -235,51 +293,93 @@ export class FsBlobStore implements BlobStore {
       }
       batch = [];
     };
-    for (const d1 of await readdirOrEmpty(this.blobsDir)) {
-      for (const d2 of await readdirOrEmpty(join(this.blobsDir, d1))) {
-        const dir = join(this.blobsDir, d1, d2);
-        for (const name of await readdirOrEmpty(dir)) {
-          // Files of any other shape are not ours to judge: leave them alone.
-          if (!BLOB_ID.test(name) || name.slice(0, 2) !== d1 || name.slice(2, 4) !== d2) continue;
-          const st = await statOrNull(join(dir, name));
-          if (st === null) continue;
-          if (st.mtimeMs > cutoff) {
-            blobsKept++;
-            continue;
-          }
-          batch.push(name);
-          if (batch.length >= SWEEP_BATCH) await flush();
+    for (const shard of await readdirOrEmpty(this.blobsDir)) {
+      const dir = join(this.blobsDir, shard);
+      for (const name of await readdirOrEmpty(dir)) {
+        // Files of any other shape are not ours to judge: leave them alone.
+        if (!BLOB_ID.test(name) || name.slice(0, 2) !== shard) continue;
+        const st = await statOrNull(join(dir, name));
+        if (st === null) continue;
+        if (st.mtimeMs > cutoff) {
+          blobsKept++;
+          continue;
         }
+        batch.push(name);
+        if (batch.length >= SWEEP_BATCH) await flush();
       }
     }
     if (batch.length > 0) await flush();
     return { tempFilesRemoved, blobsRemoved, blobsKept };
   }
 
-  /** Creates the blob's two shard directories once, each made durable in its parent. */
-  private shardDir(blobId: string): Promise<string> {
-    const d1 = join(this.blobsDir, blobId.slice(0, 2));
-    const d2 = join(d1, blobId.slice(2, 4));
-    let ready = this.shards.get(d2);
-    if (ready === undefined) {
-      ready = (async () => {
-        if ((await mkdirFresh(d1)) && this.fsync) await this.syncDir(this.blobsDir);
-        if ((await mkdirFresh(d2)) && this.fsync) await this.syncDir(d1);
-      })();
-      this.shards.set(d2, ready);
-      ready.catch(() => this.shards.delete(d2));
+  private syncerOf(shard: string): DirectorySyncer {
+    let syncer = this.syncers.get(shard);
+    if (syncer === undefined) {
+      syncer = new DirectorySyncer(join(this.blobsDir, shard));
+      this.syncers.set(shard, syncer);
     }
-    return ready.then(() => d2);
+    return syncer;
+  }
+}
+
+/**
+ * fsyncs one directory for many writers. An fsync covers every rename that finished before it
+ * started, so a caller arriving while one runs waits for the next, which it shares with everyone
+ * else who arrived meanwhile: at most one running and one queued per directory.
+ */
+class DirectorySyncer {
+  private handle: Promise<FileHandle> | null = null;
+  private running: Promise<void> | null = null;
+  private queued: Promise<void> | null = null;
+
+  constructor(private readonly dir: string) {}
+
+  sync(): Promise<void> {
+    if (this.queued !== null) return this.queued;
+    if (this.running === null) return this.start();
+    const queued = this.running
+      .catch(() => undefined)
+      .then(() => {
+        this.queued = null;
+        return this.start();
+      });
+    this.queued = queued;
+    return queued;
   }
 
-  private async syncDir(dir: string): Promise<void> {
-    if (!this.fsync) return;
-    const fh = await open(dir, 'r');
-    try {
-      await fh.sync();
-    } finally {
-      await fh.close();
-    }
+  async close(): Promise<void> {
+    const handle = this.handle;
+    this.handle = null;
+    await this.running?.catch(() => undefined);
+    await this.queued?.catch(() => undefined);
+    if (handle !== null) await (await handle.catch(() => null))?.close();
+  }
+
+  private start(): Promise<void> {
+    const run = (async () => {
+      try {
+        this.handle ??= open(this.dir, 'r');
+        await (await this.handle).sync();
+      } catch (e) {
+        // A handle that failed (or a directory replaced under us) is reopened next time.
+        this.handle = null;
+        throw e;
+      } finally {
+        this.running = null;
+      }
+    })();
+    this.running = run;
+    return run;
+  }
+}
+
+async function syncDirectory(dir: string, enabled: boolean): Promise<void> {
+  if (!enabled) return;
+  const fh = await open(dir, 'r');
+  try {
+    await fh.sync();
+  } finally {
+    await fh.close();
   }
 }
 

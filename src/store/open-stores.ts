@@ -59,6 +59,7 @@ export async function openStores(options: OpenStoresOptions): Promise<Stores> {
     }
   } catch (e) {
     await metadata.close();
+    await blobs.close();
     throw e;
   }
   return {
@@ -67,6 +68,9 @@ export async function openStores(options: OpenStoresOptions): Promise<Stores> {
     sweep,
     // The metadata store owns the database: closing it closes the IAM store's connection too.
     iamStore: (secrets) => new SqlIamStore(db, traits, { secrets }),
-    close: () => metadata.close(),
+    close: async () => {
+      await metadata.close();
+      await blobs.close();
+    },
   };
 }

@@ -64,7 +64,7 @@ describe('FsBlobStore', () => {
     assert.deepEqual(res.checksums.SHA1, digestOf('SHA1', data));
     assert.deepEqual(res.checksums.CRC64NVME, digestOf('CRC64NVME', data));
     const path = blobs.pathOf(res.blobId);
-    assert.equal(path, join(dir, 'blobs', res.blobId.slice(0, 2), res.blobId.slice(2, 4), res.blobId));
+    assert.equal(path, join(dir, 'blobs', res.blobId.slice(0, 2), res.blobId));
     assert.equal((await stat(path)).size, data.length);
     assert.equal(await blobs.size(res.blobId), data.length);
     assert.deepEqual(await collect(await blobs.read(res.blobId)), data);
@@ -73,6 +73,11 @@ describe('FsBlobStore', () => {
       await collect(await blobs.read(res.blobId, { start: 1_000_000, end: data.length - 1 })),
       data.subarray(1_000_000),
     );
+    // The same bytes read into one buffer, whole and by range; past the end is refused.
+    assert.deepEqual(await blobs.readBuffer(res.blobId, { start: 0, end: data.length - 1 }), data);
+    assert.deepEqual(await blobs.readBuffer(res.blobId, { start: 7, end: 4102 }), data.subarray(7, 4103));
+    await rejectsWith(blobs.readBuffer(res.blobId, { start: 0, end: data.length }), 'NoSuchBlob');
+    await rejectsWith(blobs.readBuffer('0'.repeat(32), { start: 0, end: 0 }), 'NoSuchBlob');
     assert.deepEqual(await readdir(join(dir, 'tmp')), []);
   });
 
@@ -191,7 +196,7 @@ describe('FsBlobStore', () => {
     assert.equal(after.length, before.length - 1);
   });
 
-  it('runs many writes in parallel into fresh shard directories', async () => {
+  it('runs many writes in parallel, sharing shard directory fsyncs', async () => {
     const datas = Array.from({ length: 64 }, (_, i) => randomBytes(i * 100));
     const results = await Promise.all(datas.map((d) => blobs.write(chunked(d, 50))));
     for (const [i, r] of results.entries()) {
@@ -241,6 +246,28 @@ describe('FsBlobStore', () => {
       assert.deepEqual(await readdir(foreign), ['README']);
     } finally {
       await rm(sweepDir, { recursive: true, force: true });
+    }
+  });
+  it('moves blobs of the earlier two-level layout into place on open, leaving strangers alone', async () => {
+    const legacyDir = await mkdtemp(join(tmpdir(), 'portcullis-legacy-'));
+    try {
+      const id = 'ab12' + '0'.repeat(28);
+      await mkdir(join(legacyDir, 'blobs', 'ab', '12'), { recursive: true });
+      await writeFile(join(legacyDir, 'blobs', 'ab', '12', id), 'from an older release');
+      await mkdir(join(legacyDir, 'blobs', 'cd', 'ef'), { recursive: true });
+      await writeFile(join(legacyDir, 'blobs', 'cd', 'ef', 'notes.txt'), 'not a blob');
+      const store = await FsBlobStore.open(legacyDir);
+      try {
+        assert.equal((await collect(await store.read(id))).toString(), 'from an older release');
+        assert.deepEqual(await readdir(join(legacyDir, 'blobs', 'ab')), [id]);
+        // A directory holding something that is not a blob stays, with its content.
+        assert.deepEqual(await readdir(join(legacyDir, 'blobs', 'cd', 'ef')), ['notes.txt']);
+        assert.equal((await readdir(join(legacyDir, 'blobs'))).length, 256);
+      } finally {
+        await store.close();
+      }
+    } finally {
+      await rm(legacyDir, { recursive: true, force: true });
     }
   });
 });
