@@ -361,8 +361,21 @@ export function checkSigV4Signature(
   };
 }
 
+// Signing keys change once a day per key, region and service, so they are derived once: four
+// HMACs fewer per request. Keyed by the secret the store returned for the claimed key id (never
+// by anything the client chose alone); bounded, and simply emptied when full.
+const SIGNING_KEY_CACHE_MAX = 4096;
+const signingKeys = new Map<string, Buffer>();
+
 export function signingKeyFor(secret: string, cred: Credential): Buffer {
-  return deriveSigningKey(secret, cred.date, cred.region, cred.service);
+  const id = `${cred.date}\n${cred.region}\n${cred.service}\n${secret}`;
+  let key = signingKeys.get(id);
+  if (key === undefined) {
+    key = deriveSigningKey(secret, cred.date, cred.region, cred.service);
+    if (signingKeys.size >= SIGNING_KEY_CACHE_MAX) signingKeys.clear();
+    signingKeys.set(id, key);
+  }
+  return key;
 }
 
 export function scopeOf(cred: Credential): string {

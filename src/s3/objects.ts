@@ -20,6 +20,9 @@ import { type OperationSpec } from './operation.js';
 import { parseRange } from './range.js';
 import { MAX_UPLOAD_BYTES, storeBody } from './upload.js';
 
+// Bodies up to this size are read into one buffer rather than streamed (cheaper per request).
+const SMALL_READ_BYTES = 256 * 1024;
+
 const header = (call: S3Call) => (name: string) => call.ctx.header(name);
 
 /** Deletes blobs the metadata no longer names; a failure only leaves an orphan for the sweep. */
@@ -145,7 +148,11 @@ async function readObject(call: S3Call, withBody: boolean): Promise<Reply> {
   if (!withBody) return { status, headers };
   // An empty object has no bytes to read (and a zero-length read stream would still open the file).
   if (obj.size === 0) return { status, headers, body: '' };
-  const body = await call.services.blobs.read(obj.blobId, range);
+  const wanted = range ?? { start: 0, end: obj.size - 1 };
+  const body =
+    wanted.end - wanted.start < SMALL_READ_BYTES
+      ? await call.services.blobs.readBuffer(obj.blobId, wanted)
+      : await call.services.blobs.read(obj.blobId, range);
   return { status, headers, body };
 }
 
