@@ -5,7 +5,7 @@
 // report gives medians and ratios. See bench/RESULTS.md, "S3 server".
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createReadStream } from 'node:fs';
-import { mkdir, mkdtemp, open, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, open, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import { createServer } from 'node:net';
 import os from 'node:os';
@@ -46,6 +46,8 @@ interface Engine {
   readonly name: string;
   readonly url: string;
   readonly s3?: S3Client;
+  /** The server process, for its CPU time. */
+  readonly pid?: number;
   stop(): Promise<void>;
 }
 
@@ -135,6 +137,7 @@ async function startPortcullis(name: string, data: string): Promise<Engine> {
     name,
     url,
     s3: client(url, ROOT_KEY, ROOT_SECRET),
+    pid: child.pid,
     stop: async () => {
       await stopChild(child);
       await rm(data, { recursive: true, force: true });
@@ -154,6 +157,7 @@ async function startS3rver(data: string): Promise<Engine> {
     name: 's3rver',
     url,
     s3: client(url, 'S3RVER', 'S3RVER'),
+    pid: child.pid,
     stop: async () => {
       await stopChild(child);
       await rm(data, { recursive: true, force: true });
@@ -233,6 +237,34 @@ function httpGetDiscard(url: string): Promise<number> {
   });
 }
 
+/**
+ * CPU time (ns) the process has used so far, all threads (event loop, libuv pool, GC): the sum of
+ * /proc/<pid>/task/<tid>/schedstat. Lets the bench tell the server's own cost per request apart
+ * from the client's, which shares the same cores.
+ */
+async function cpuNs(pid: number): Promise<number> {
+  let total = 0;
+  for (const tid of await readdir(`/proc/${pid}/task`)) {
+    const stat = await readFile(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').catch(() => '0');
+    total += Number(stat.split(' ')[0]);
+  }
+  return total;
+}
+
+/** Runs `fn` (which returns ops/s) and also records the server's CPU µs per op. */
+async function opsWithCpu(
+  e: Engine,
+  label: string,
+  ops: number,
+  m: Metrics,
+  fn: () => Promise<number>,
+): Promise<void> {
+  const before = e.pid !== undefined ? await cpuNs(e.pid) : undefined;
+  await measure(e, `${label} ops/s`, m, fn);
+  if (before !== undefined && m[`${label} ops/s`] !== undefined)
+    m[`${label} server CPU µs/op`] = ((await cpuNs(e.pid!)) - before) / 1000 / ops;
+}
+
 async function concurrently(
   total: number,
   concurrency: number,
@@ -309,7 +341,7 @@ async function roundFor(e: Engine, largeFile: string): Promise<Metrics> {
   const s3 = e.s3!;
   for (const c of CONCURRENCY) {
     const n = OPS[c]!;
-    await measure(e, `PUT 4 KiB c=${c} ops/s`, m, async () => {
+    await opsWithCpu(e, `PUT 4 KiB c=${c}`, n, m, async () => {
       const put = await concurrently(n, c, async (i) => {
         await s3.send(
           new PutObjectCommand({ Bucket: BUCKET, Key: `small/${i % SMALL_KEYS}`, Body: smallBody }),
@@ -317,7 +349,7 @@ async function roundFor(e: Engine, largeFile: string): Promise<Metrics> {
       });
       return n / put;
     });
-    await measure(e, `GET 4 KiB c=${c} ops/s`, m, async () => {
+    await opsWithCpu(e, `GET 4 KiB c=${c}`, n, m, async () => {
       const get = await concurrently(n, c, async (i) => {
         const out = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: `small/${i % SMALL_KEYS}` }));
         if ((await drain(out.Body)) !== SMALL) throw new Error(`${e.name}: short GET`);
@@ -437,8 +469,9 @@ function report(results: Map<string, Metrics[]>): void {
   for (const k of metrics) {
     let ratio = '—';
     if (p?.[k] !== undefined && s?.[k] !== undefined) {
-      // For a time (ms per listing), lower is better: the ratio says how many times faster.
-      const x = k.includes(' ms ') ? s[k]! / p[k]! : p[k]! / s[k]!;
+      // For a time (ms per listing, CPU µs per op), lower is better: the ratio says how many
+      // times faster (or cheaper) Portcullis is.
+      const x = k.includes(' ms ') || k.includes('µs') ? s[k]! / p[k]! : p[k]! / s[k]!;
       ratio = `${x.toFixed(2)}×`;
     }
     lines.push(`| ${k} | ${names.map((nm) => fmt(med.get(nm)![k])).join(' | ')} | ${ratio} |`);
