@@ -7,6 +7,7 @@ import { deleteBlobs } from '../s3/objects.js';
 import { storeBody } from '../s3/upload.js';
 import { bucketOf } from '../s3/context.js';
 import { S3Error } from '../server/errors.js';
+import { isStoreError } from '../store/errors.js';
 import { emptyReply } from '../server/reply.js';
 import { createHash } from 'node:crypto';
 import { ossKeyOf, type OssOperationSpec } from './call.js';
@@ -54,13 +55,12 @@ export const AppendObject: OssOperationSpec = {
     const etag = `"${createHash('md5').update(`${crc.toString()}:${size}`).digest('hex')}"`;
     let previous: string | null;
     try {
-      // Another append may have won the race since the position was checked.
-      const now = await metadata.findObject(bucket.name, key);
-      if ((now?.size ?? 0) !== length || now?.blobId !== existing?.blobId)
-        throw positionMismatch(now?.size ?? 0);
+      // Compare-and-swap on the blob read above: when another append won the race since then,
+      // the store refuses and this one answers with the length that writer left.
       ({ previousBlobId: previous } = await metadata.putObject({
         bucket: bucket.name,
         key,
+        expectBlobId: existing?.blobId ?? null,
         size,
         etag,
         contentType: existing?.contentType ?? meta.contentType,
@@ -80,6 +80,7 @@ export const AppendObject: OssOperationSpec = {
       }));
     } catch (e) {
       await deleteBlobs(call, [blobId, ...temporary.filter((id) => id !== blobId)]);
+      if (isStoreError(e, 'PreconditionFailed')) throw positionMismatch(Number(e.details.currentSize ?? 0));
       throw e;
     }
     await deleteBlobs(call, [...temporary, previous]);

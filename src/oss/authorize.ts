@@ -6,6 +6,9 @@ import { check, type AuthzTarget } from '../s3/authorize.js';
 import { accessDenied } from '../s3/authorize.js';
 import type { ContextValue } from '../policy/request.js';
 import type { CallDialect, S3Call } from '../s3/context.js';
+import { recordDecision } from '../server/authorization.js';
+import { aclMayGrant, aclUse, loadOssAcls, ossAclGrant } from './acl-access.js';
+import { bucketConfigs } from './bucket-configs.js';
 import type { OssCall } from './call.js';
 import type { OssOperation } from './routes.js';
 
@@ -125,8 +128,36 @@ export function ossTarget(call: OssCall): AuthzTarget {
   return { action, resource, owner, policy: call.bucketPolicy };
 }
 
-/** Decides (and records) a target; 403 AccessDenied in OSS's words when denied. */
-export function authorizeOss(call: OssCall, target: AuthzTarget): void {
+/**
+ * Decides (and records) a target; when the policies leave it implicitly denied, the OSS ACLs may
+ * still grant it (recorded as a second, allowing decision). 403 AccessDenied in OSS's words.
+ */
+export async function authorizeOss(call: OssCall, target: AuthzTarget): Promise<void> {
   const { request, decision } = check(call, target);
-  if (decision.decision !== 'Allowed') throw accessDenied(request, decision);
+  if (decision.decision === 'Allowed') return;
+  if (call.bucket !== undefined && aclMayGrant(decision) && aclUse(request.action) !== undefined) {
+    const acls = await loadOssAcls(call, request.action, (await bucketConfigs(call)).acl);
+    const grant = ossAclGrant(call.bucket.owner, request, acls);
+    if (grant !== undefined) {
+      recordDecision(
+        { ctx: call.ctx, caller: call.caller, decisions: call.services.decisions },
+        call.oss.operation,
+        request,
+        { ...call.caller.policies, resource: target.policy },
+        {
+          ...decision,
+          decision: 'Allowed',
+          deniedBy: null,
+          explicit: false,
+          decidedBy: 'resource',
+          policyId: grant.granted,
+          statement: `Grant[${grant.index}]`,
+          rule: 'resource-allow',
+          sessionDenies: false,
+        },
+      );
+      return;
+    }
+  }
+  throw accessDenied(request, decision);
 }

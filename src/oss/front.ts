@@ -125,7 +125,7 @@ async function handleOss(services: S3Services, req: IncomingMessage, res: Server
     };
     const call: OssCall = { ...base, dialect: ossDialect(base, route) };
     const spec = OSS_OPERATIONS[route.operation];
-    if (spec.authorization !== 'self') authorizeOss(call, ossTarget(call));
+    if (spec.authorization !== 'self') await authorizeOss(call, ossTarget(call));
     await sendReply(ctx, await spec.handle(call));
   } catch (e) {
     const { error, internal } = toS3Error(e, {
