@@ -12,6 +12,7 @@ interface ServeOptions {
   port: string;
   data: string;
   bootstrap?: string;
+  encodeDenials?: boolean;
 }
 
 export function registerServe(program: Command): void {
@@ -24,6 +25,10 @@ export function registerServe(program: Command): void {
     .option(
       '--bootstrap <file>',
       'declarative bootstrap JSON applied at start (default: PORTCULLIS_BOOTSTRAP)',
+    )
+    .option(
+      '--encode-denials',
+      'AccessDenied errors carry an encoded authorization message for sts:DecodeAuthorizationMessage (default: PORTCULLIS_ENCODE_DENIALS=1)',
     )
     .action(async (opts: ServeOptions) => {
       // Exit explicitly: once drained, nothing (a lingering handle of a loader or a client
@@ -50,6 +55,8 @@ async function runServe(opts: ServeOptions): Promise<number> {
       port,
       log,
       ...(opts.bootstrap !== undefined ? { bootstrapFile: opts.bootstrap } : {}),
+      // Without the flag, PORTCULLIS_ENCODE_DENIALS decides.
+      ...(opts.encodeDenials === true ? { encodeDenials: true } : {}),
     });
   } catch (e) {
     // A bad bootstrap file is a usage error: its message names each JSON path at fault.

@@ -6,6 +6,7 @@ import { decide, type Decision, type PolicySet } from '../policy/decide.js';
 import { globalContext, recordDecision } from '../server/authorization.js';
 import { deniedMessage } from '../policy/messages.js';
 import type { AuthzRequest, ContextValue } from '../policy/request.js';
+import { denialEncoderOf, ENCODED_MESSAGE_PREFIX, encodeDenial } from '../server/admin/denial-message.js';
 import { S3Error } from '../server/errors.js';
 import { aclGrant } from './acl-evaluate.js';
 import type { S3Call } from './context.js';
@@ -183,7 +184,29 @@ export function check(call: S3Call, s3Target: AuthzTarget): { request: AuthzRequ
     policies,
     decision,
   );
+  if (decision.decision !== 'Allowed') noteEncodableDenial(call, request);
   return { request, decision };
+}
+
+/** A denied request → how to encode its message, when the server encodes denials (see accessDenied). */
+const encodableDenials = new WeakMap<AuthzRequest, () => string>();
+
+/** Longest encoded message in an OSS error: OSS repeats the error document in a header for HEAD. */
+const OSS_MAX_ENCODED_MESSAGE = 4096;
+
+function noteEncodableDenial(call: S3Call, request: AuthzRequest): void {
+  const key = denialEncoderOf(call.services);
+  // DeleteObjects answers per key: a blob per denied key would bloat the result.
+  if (key === undefined || call.route.operation === 'DeleteObjects') return;
+  const { decisions } = call.services;
+  const requestId = call.ctx.requestId;
+  const maxLength = call.dialect === undefined ? undefined : OSS_MAX_ENCODED_MESSAGE;
+  // Encoded only when the denial becomes the error (checks that only probe are never encoded).
+  encodableDenials.set(request, () => {
+    const record = decisions.get(requestId);
+    const entry = record?.decisions.find((d) => d.request === request);
+    return record === undefined || entry === undefined ? '' : encodeDenial(key, record, entry, maxLength);
+  });
 }
 
 /**
@@ -244,7 +267,16 @@ export function authorize(call: S3Call, target: AuthzTarget): void {
 export function accessDenied(request: AuthzRequest, decision: Decision): S3Error {
   // OSS actions are denied in OSS's words (the OSS dialect runs these handlers too).
   const dialect = request.action.toLowerCase().startsWith('oss:') ? 'ram' : 'aws';
-  return new S3Error('AccessDenied', deniedMessage(dialect, request, decision) ?? 'Access Denied');
+  const message = deniedMessage(dialect, request, decision) ?? 'Access Denied';
+  // With `serve --encode-denials`: AWS's "Encoded authorization failure message: <blob>" after the
+  // readable message (and, for S3, the blob alone in its own element, for scripts).
+  const encoded = encodableDenials.get(request)?.();
+  if (encoded === undefined || encoded === '') return new S3Error('AccessDenied', message);
+  return new S3Error(
+    'AccessDenied',
+    `${message}${/[.!?]$/.test(message) ? '' : '.'} ${ENCODED_MESSAGE_PREFIX}${encoded}`,
+    dialect === 'aws' ? { EncodedAuthorizationMessage: encoded } : {},
+  );
 }
 
 /** The target of the operation itself (its own bucket or object, under the bucket's policy). */

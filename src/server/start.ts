@@ -20,6 +20,7 @@ import { isStoreError } from '../store/errors.js';
 import type { MetadataStore } from '../store/metadata.js';
 import { openStores } from '../store/open-stores.js';
 import { TokenKeyRing } from '../sts/session-token.js';
+import { bindDenialEncoder } from './admin/denial-message.js';
 import { DecisionLog } from './decisions.js';
 import { createDispatcher } from './dispatch.js';
 import { HttpServer } from './http-server.js';
@@ -50,6 +51,11 @@ export interface ServerOptions {
    * sessions without waiting out the 900-second minimum.
    */
   readonly clock?: () => number;
+  /**
+   * Denials carry an encoded authorization message that sts:DecodeAuthorizationMessage decodes
+   * into the trace (default: PORTCULLIS_ENCODE_DENIALS=1; off).
+   */
+  readonly encodeDenials?: boolean;
 }
 
 /** What the IAM and STS layers need, built once per server. */
@@ -134,13 +140,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   // The Query APIs reach the IAM store and STS keys through the services object they are given.
   bindIamStore(services, iam.store);
   registerStsService();
-  bindStsDeps(services, {
-    store: iam.store,
-    cache: iam.resolver.cache,
-    tokens,
-    messages: AuthorizationMessageKey.fromMasterKey(master.key),
-    clock,
-  });
+  const messages = AuthorizationMessageKey.fromMasterKey(master.key);
+  bindStsDeps(services, { store: iam.store, cache: iam.resolver.cache, tokens, messages, clock });
+  if (options.encodeDenials ?? isOn(env['PORTCULLIS_ENCODE_DENIALS'])) bindDenialEncoder(services, messages);
   // Every request, allowed or denied, lands in <data>/audit/audit.jsonl (src/server/audit).
   const audit = openAuditTrail(services, dataDir);
   const http = new HttpServer({
@@ -176,6 +178,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       return closed;
     },
   };
+}
+
+function isOn(value: string | undefined): boolean {
+  return value !== undefined && ['1', 'true', 'yes', 'on'].includes(value.toLowerCase());
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

@@ -11,6 +11,7 @@ import { credentialLookup, headersOf } from '../../server/authenticate.js';
 import { readAll } from '../../server/body.js';
 import type { ProtocolFront } from '../../server/fronts.js';
 import { HttpRequestContext } from '../../server/request-context.js';
+import { denialEncoderOf, ENCODED_MESSAGE_PREFIX, encodeDenial } from '../../server/admin/denial-message.js';
 import type { QueryCall } from './call.js';
 import { fromAuthError, QueryError, toQueryError } from './errors.js';
 import { QueryParams } from './params.js';
@@ -157,8 +158,32 @@ async function handleQuery(services: S3Services, req: IncomingMessage, res: Serv
         'internal error',
       );
     }
-    send(res, error.httpStatus, errorXml(service, error, ctx.requestId));
+    send(
+      res,
+      error.httpStatus,
+      errorXml(service, withEncodedDenial(services, error, ctx.requestId), ctx.requestId),
+    );
   }
+}
+
+/**
+ * With `serve --encode-denials`, an AccessDenied that came from a recorded policy decision carries
+ * the encoded authorization message (sts:DecodeAuthorizationMessage turns it into the trace).
+ */
+function withEncodedDenial(services: S3Services, error: QueryError, requestId: string): QueryError {
+  if (error.code !== 'AccessDenied') return error;
+  const key = denialEncoderOf(services);
+  const record = key && services.decisions.get(requestId);
+  if (key === undefined || record === undefined) return error;
+  const denied = record.decisions.find((d) => d.decision.decision !== 'Allowed');
+  if (denied === undefined) return error;
+  const encoded = encodeDenial(key, record, denied);
+  return new QueryError(
+    error.code,
+    `${error.message}${/[.!?]$/.test(error.message) ? '' : '.'} ${ENCODED_MESSAGE_PREFIX}${encoded}`,
+    error.httpStatus,
+    error.type,
+  );
 }
 
 function send(res: ServerResponse, status: number, xml: string): void {

@@ -1,15 +1,30 @@
-// Who may read the trace of an earlier request (the explain endpoint's authorization rule).
+// Who may read the trace of an earlier request (the explain endpoint's authorization rule, also
+// applied to decoded authorization messages).
 //
-// A trace shows policies, so it is shown only to the root user of an account that took part in
-// the decision: the account of the caller who made the request, or the account that owns the
-// resource. Anyone else (another account, an anonymous caller) is refused, whatever they know of
-// the request id. When the two accounts differ (a cross-account request), each side sees its own
+// A trace shows policies, so it is shown only to an account that took part in the decision: the
+// account of the caller who made the request, or the account that owns the resource. Within such
+// an account, its root user, and IAM users and role sessions that their own policies allow
+// EXPLAIN_ACTION (decided by the caller of traceAccess with the policy engine, like any request).
+// Anyone else (another account, an anonymous caller) is refused, whatever they know of the
+// request id. When the two accounts differ (a cross-account request), each side sees its own
 // policies in full and only the outcome of the other side's: what the other account wrote stays
 // with that account.
-// IAM users and roles are not admitted yet (see the report: iam:GetAccountAuthorizationDetails).
 import type { PolicyLayer } from '../../policy/decide.js';
 import type { Principal } from '../../policy/request.js';
 import type { RequestDecisions } from '../decisions.js';
+
+/**
+ * The permission an IAM principal needs to read traces of its account's requests, on `*`. A trace
+ * shows the account's policies, which is what this action reads in AWS (IAMReadOnlyAccess and
+ * SecurityAudit grant it).
+ */
+export const EXPLAIN_ACTION = 'iam:GetAccountAuthorizationDetails';
+
+/** The accounts that took part in a decision: the caller's and the resource's. */
+export interface DecisionAccounts {
+  readonly callerAccount: string;
+  readonly resourceAccount: string;
+}
 
 /** The policy types that belong to the resource's account; the others travel with the caller. */
 const RESOURCE_SIDE: ReadonlySet<PolicyLayer> = new Set<PolicyLayer>(['resource', 'rcp', 'trust']);
@@ -24,21 +39,39 @@ export type TraceAccess =
       resourceSide: boolean;
     };
 
-export function traceAccess(asker: Principal, record: RequestDecisions): TraceAccess {
-  if (asker.type !== 'root') {
+/** The accounts of each decision of a recorded request. */
+export function accountsOf(record: RequestDecisions): DecisionAccounts[] {
+  return record.decisions.map((d) => ({
+    callerAccount: d.request.principal.account,
+    resourceAccount: d.request.resourceAccount ?? d.request.principal.account,
+  }));
+}
+
+/**
+ * Whether `asker` may read the trace of a request (a recorded one, or the accounts of a decoded
+ * message). `iamPrivileged`: the engine allowed the asker EXPLAIN_ACTION; root needs no policy.
+ */
+export function traceAccess(
+  asker: Principal,
+  request: RequestDecisions | readonly DecisionAccounts[],
+  iamPrivileged = false,
+): TraceAccess {
+  if (asker.type === 'anonymous') {
     return {
       allowed: false,
-      reason:
-        asker.type === 'anonymous'
-          ? 'Sign the request: explain answers only the root user of an account involved in the request.'
-          : 'Only the root user of an account involved in the request can read its trace.',
+      reason: 'Sign the request: explain answers only principals of an account involved in the request.',
+    };
+  }
+  if (asker.type !== 'root' && !iamPrivileged) {
+    return {
+      allowed: false,
+      reason: `Only the root user of an account involved in the request, or a principal of that account allowed ${EXPLAIN_ACTION} on "*", can read its trace.`,
     };
   }
   let callerSide = false;
   let resourceSide = false;
-  for (const d of record.decisions) {
-    const callerAccount = d.request.principal.account;
-    const resourceAccount = d.request.resourceAccount ?? callerAccount;
+  const accounts = 'decisions' in request ? accountsOf(request) : request;
+  for (const { callerAccount, resourceAccount } of accounts) {
     if (callerAccount !== '' && callerAccount === asker.account) callerSide = true;
     if (resourceAccount !== '' && resourceAccount === asker.account) resourceSide = true;
   }

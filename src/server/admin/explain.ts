@@ -2,7 +2,8 @@
 // with what would fix a denial (CONTRACTS.md "The explain CLI"). Served on the S3 port: bucket
 // names cannot start with `_`, so the path never collides with a path-style S3 request.
 // Signed like any S3 request (SigV4 through the same verifier and identity resolver); who may
-// read a trace is decided in access.ts.
+// read a trace is decided in access.ts (root, or an IAM principal allowed EXPLAIN_ACTION by its
+// policies: privilege.ts).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { PolicyLayer } from '../../policy/decide.js';
 import { explain, type Explanation, type PolicyTrace } from '../../policy/explain.js';
@@ -17,6 +18,7 @@ import { toS3Error } from '../errors.js';
 import type { ProtocolFront } from '../fronts.js';
 import { HttpRequestContext } from '../request-context.js';
 import { mayShowPolicy, traceAccess, type TraceAccess } from './access.js';
+import { iamPrivileged } from './privilege.js';
 
 export const EXPLAIN_PATH = '/_portcullis/explain/';
 
@@ -85,7 +87,7 @@ async function handleExplain(services: S3Services, req: IncomingMessage, res: Se
         `No decision is recorded for request ${id}: it made none, or it is older than the last ${services.decisions.capacity} requests.`,
       );
     }
-    const access = traceAccess(caller.principal, record);
+    const access = traceAccess(caller.principal, record, iamPrivileged(ctx, caller, services.decisions));
     if (!access.allowed) throw new AdminError(403, 'AccessDenied', access.reason);
     sendJson(res, 200, buildReport(record, access));
   } catch (e) {
@@ -120,39 +122,53 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
 
 /** The trace, fixes and caller details of a recorded request, as the asker may see them. */
 export function buildReport(record: RequestDecisions, access: TraceAccess): ExplainReport {
-  const chosen = pickDecision(record.decisions);
+  return redactReport(fullReport(record), access);
+}
+
+/** The trace, fixes and caller details of a recorded request, both sides in full (not for display). */
+export function fullReport(record: RequestDecisions, chosen = pickDecision(record.decisions)): ExplainReport {
   const { request, policies: set } = chosen;
   const explanation = explain(request, set);
   const fixes = explanation.decision === 'Allowed' ? [] : suggestFixes(request, set, explanation);
   const p = request.principal;
-  const resourceAccount = request.resourceAccount ?? p.account;
   const dialect = request.resource.startsWith('acs:') ? 'ram' : 'aws';
-  const hiddenDecider = explanation.decidedBy !== null && !mayShowPolicy(access, explanation.decidedBy);
   const userId = request.context.get('aws:userid');
   return {
     requestId: record.requestId,
     at: record.at.toISOString(),
     operation: record.operation,
     ...explanation,
-    ...(hiddenDecider ? { statement: null } : {}),
     principalType: p.type,
     principalAccount: p.account,
     accessKeyId: chosen.caller?.accessKeyId ?? null,
     sessionName: chosen.caller?.sessionName ?? sessionNameOf(p),
     userId: typeof userId === 'string' ? userId : null,
-    resourceAccount,
+    resourceAccount: request.resourceAccount ?? p.account,
     message: deniedMessage(dialect, request, explanation),
     context: Object.fromEntries(request.context),
-    policies: explanation.policies.map((t) => (mayShowPolicy(access, t.type) ? t : redact(t))),
-    fix: fixes.map((f) =>
-      mayShowPolicy(access, f.policyType) ? f : redactFix(f, f.policyType, p, resourceAccount),
-    ),
+    policies: explanation.policies,
+    fix: fixes,
     decisionCount: record.decisions.length,
   };
 }
 
+/** A full report as the asker may see it: the other account's policies and fixes redacted. */
+export function redactReport(report: ExplainReport, access: TraceAccess): ExplainReport {
+  const hiddenDecider = report.decidedBy !== null && !mayShowPolicy(access, report.decidedBy);
+  return {
+    ...report,
+    ...(hiddenDecider ? { statement: null } : {}),
+    policies: report.policies.map((t) => (mayShowPolicy(access, t.type) ? t : redact(t))),
+    fix: report.fix.map((f) =>
+      mayShowPolicy(access, f.policyType)
+        ? f
+        : redactFix(f, f.policyType, report.principalAccount, report.resourceAccount),
+    ),
+  };
+}
+
 /** The denied decision when there is one (the one the caller's error came from), else the last. */
-function pickDecision(decisions: readonly DecisionRecord[]): DecisionRecord {
+export function pickDecision(decisions: readonly DecisionRecord[]): DecisionRecord {
   return (
     decisions.find((d) => d.decision.decision !== 'Allowed') ??
     (decisions[decisions.length - 1] as DecisionRecord)
@@ -169,8 +185,9 @@ function redact(t: PolicyTrace): ReportPolicy {
   return { ...t, decidingStatement: null, statements: [], redacted: true };
 }
 
-function redactFix(f: Fix, layer: PolicyLayer, p: Principal, resourceAccount: string): Fix {
-  const owner = layer === 'resource' || layer === 'rcp' || layer === 'trust' ? resourceAccount : p.account;
+function redactFix(f: Fix, layer: PolicyLayer, callerAccount: string, resourceAccount: string): Fix {
+  const owner =
+    layer === 'resource' || layer === 'rcp' || layer === 'trust' ? resourceAccount : callerAccount;
   return {
     policyType: f.policyType,
     policy: f.policy,
