@@ -1,6 +1,8 @@
 // `portcullis explain REQUEST_ID`: asks a running server why an earlier request was decided the
 // way it was (GET /_portcullis/explain/<id>, signed with SigV4 like aws-cli would), and prints
-// the trace tree and what would fix it, or the JSON answer with --json.
+// the trace tree and what would fix it, or the JSON answer with --json. The credentials are the
+// root user's of an account involved in the request, or an IAM user's or role session's of that
+// account allowed iam:GetAccountAuthorizationDetails on "*" (src/server/admin/access.ts).
 // Exit codes: 0 answered, 1 the server refused (its message is printed), 2 bad usage or no server.
 import type { Command } from 'commander';
 import { signV4, type Credentials } from '../auth/sign.js';
@@ -77,7 +79,7 @@ export async function runExplain(
   if (!accessKeyId || !secretAccessKey)
     return fail(
       2,
-      'set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (the root user of the account to explain for)',
+      'set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (the root user of the account to explain for, or one of its principals allowed iam:GetAccountAuthorizationDetails)',
     );
   const sessionToken = io.env['AWS_SESSION_TOKEN'];
   const credentials: Credentials = {
