@@ -27,6 +27,15 @@ export const OSS_ACTIONS: Readonly<Record<OssOperation, { action: string; scope:
   GetBucketPolicy: { action: 'oss:GetBucketPolicy', scope: 'bucket' },
   PutBucketPolicy: { action: 'oss:PutBucketPolicy', scope: 'bucket' },
   DeleteBucketPolicy: { action: 'oss:DeleteBucketPolicy', scope: 'bucket' },
+  GetBucketReferer: { action: 'oss:GetBucketReferer', scope: 'bucket' },
+  PutBucketReferer: { action: 'oss:PutBucketReferer', scope: 'bucket' },
+  GetBucketCors: { action: 'oss:GetBucketCors', scope: 'bucket' },
+  PutBucketCors: { action: 'oss:PutBucketCors', scope: 'bucket' },
+  DeleteBucketCors: { action: 'oss:DeleteBucketCors', scope: 'bucket' },
+  // Not authorized: answered from the CORS configuration alone.
+  CorsPreflight: { action: 'oss:GetBucketCors', scope: 'bucket' },
+  // Authorized by the handler once the form names the key and the signer.
+  PostObject: { action: 'oss:PutObject', scope: 'object' },
   // Authorized key by key by the handler.
   DeleteMultipleObjects: { action: 'oss:DeleteObject', scope: 'object' },
   ListMultipartUploads: { action: 'oss:ListMultipartUploads', scope: 'bucket' },

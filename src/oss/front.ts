@@ -13,6 +13,9 @@ import type { S3Services } from '../s3/context.js';
 import type { S3Operation, S3Route } from '../s3/routes.js';
 import { authorizeOss, ossDialect, ossTarget } from './authorize.js';
 import type { OssCall } from './call.js';
+import { applyOssCorsHeaders } from './cors.js';
+import { checkEndpoint } from './endpoint.js';
+import { checkReferer } from './referer.js';
 import { sendOssError } from './errors.js';
 import { restateRequestHeaders } from './headers.js';
 import { OSS_OPERATIONS } from './operations.js';
@@ -25,11 +28,25 @@ const OSS_QUERY_MARKERS = [
   'x-oss-signature',
 ];
 
-/** Whether a request is OSS's, from its request line and headers. */
+/** An OSS endpoint name: `[bucket.]oss-<region>[-internal].aliyuncs.com`. */
+const OSS_HOST = /(^|\.)oss-[a-z0-9-]+\.aliyuncs\.com(:\d+)?$/i;
+
+/**
+ * Whether a request is OSS's, from its request line and headers: an OSS signature, an x-oss-*
+ * header, OSS presign parameters, a Host that names an OSS endpoint, or a CORS preflight that
+ * announces x-oss-* headers. (Unsigned browser forms and preflights without any of these are
+ * answered by the S3 dialect over the same configuration.)
+ */
 export function isOssRequest(req: IncomingMessage): boolean {
   const auth = req.headers.authorization;
   if (auth !== undefined) return auth.startsWith('OSS ') || auth.startsWith('OSS4-HMAC-SHA256 ');
   for (const name of Object.keys(req.headers)) if (name.startsWith('x-oss-')) return true;
+  if (OSS_HOST.test(req.headers.host ?? '')) return true;
+  if (
+    req.method === 'OPTIONS' &&
+    /(^|,)\s*x-oss-/i.test(String(req.headers['access-control-request-headers'] ?? ''))
+  )
+    return true;
   const url = req.url ?? '';
   const q = url.indexOf('?');
   if (q < 0) return false;
@@ -51,6 +68,13 @@ const S3_TWIN: Readonly<Record<OssOperation, S3Operation>> = {
   GetBucketPolicy: 'GetBucketPolicy',
   PutBucketPolicy: 'PutBucketPolicy',
   DeleteBucketPolicy: 'DeleteBucketPolicy',
+  GetBucketReferer: 'GetBucketAcl',
+  PutBucketReferer: 'GetBucketAcl',
+  GetBucketCors: 'GetBucketCors',
+  PutBucketCors: 'PutBucketCors',
+  DeleteBucketCors: 'DeleteBucketCors',
+  CorsPreflight: 'CorsPreflight',
+  PostObject: 'PostObject',
   DeleteMultipleObjects: 'DeleteObjects',
   ListMultipartUploads: 'ListMultipartUploads',
   PutObject: 'PutObject',
@@ -91,6 +115,7 @@ async function handleOss(services: S3Services, req: IncomingMessage, res: Server
       req.url ?? '/',
       req.headers.host,
       req.headers['x-oss-copy-source'] !== undefined,
+      /^multipart\/form-data/i.test(req.headers['content-type'] ?? ''),
     );
     const { caller, body } = await authenticate(ctx, {
       identities: services.identities,
@@ -125,7 +150,10 @@ async function handleOss(services: S3Services, req: IncomingMessage, res: Server
     };
     const call: OssCall = { ...base, dialect: ossDialect(base, route) };
     const spec = OSS_OPERATIONS[route.operation];
+    if (bucket) checkEndpoint(services.config.region, bucket);
+    if (route.operation !== 'CorsPreflight' && route.operation !== 'PostObject') await checkReferer(call);
     if (spec.authorization !== 'self') await authorizeOss(call, ossTarget(call));
+    await applyOssCorsHeaders(call);
     await sendReply(ctx, await spec.handle(call));
   } catch (e) {
     const { error, internal } = toS3Error(e, {

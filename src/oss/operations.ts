@@ -31,7 +31,10 @@ import {
   HeadObjectOss,
   PutObject,
 } from './objects.js';
+import { CorsPreflightOss, DeleteBucketCorsOss, GetBucketCorsOss, PutBucketCorsOss } from './cors.js';
 import { DeleteBucketPolicy, GetBucketPolicy, PutBucketPolicy } from './policy.js';
+import { PostObjectOss } from './post-object.js';
+import { GetBucketReferer, PutBucketReferer } from './referer.js';
 
 /** A shared S3 handler whose reply is restated in OSS terms. */
 function shared(
@@ -79,6 +82,13 @@ export const OSS_OPERATIONS: OssOperationTable = {
   GetBucketPolicy,
   PutBucketPolicy,
   DeleteBucketPolicy,
+  GetBucketReferer,
+  PutBucketReferer,
+  GetBucketCors: GetBucketCorsOss,
+  PutBucketCors: PutBucketCorsOss,
+  DeleteBucketCors: DeleteBucketCorsOss,
+  CorsPreflight: CorsPreflightOss,
+  PostObject: PostObjectOss,
   DeleteMultipleObjects: shared(DeleteObjects, 'self'),
   ListMultipartUploads: ListMultipartUploadsOss,
   PutObject,

@@ -16,6 +16,13 @@ export type OssOperation =
   | 'GetBucketPolicy'
   | 'PutBucketPolicy'
   | 'DeleteBucketPolicy'
+  | 'GetBucketReferer'
+  | 'PutBucketReferer'
+  | 'GetBucketCors'
+  | 'PutBucketCors'
+  | 'DeleteBucketCors'
+  | 'CorsPreflight'
+  | 'PostObject'
   | 'DeleteMultipleObjects'
   | 'ListMultipartUploads'
   | 'PutObject'
@@ -43,10 +50,8 @@ export interface OssRoute {
 
 /** Sub-resources OSS defines that this server does not serve: refused, never mistaken for a GET/PUT. */
 const UNSERVED = [
-  'cors',
   'lifecycle',
   'logging',
-  'referer',
   'website',
   'tagging',
   'versioning',
@@ -91,7 +96,13 @@ function checkKey(key: string): string {
   return key;
 }
 
-export function routeOss(method: string, url: string, host: string | undefined, copy: boolean): OssRoute {
+export function routeOss(
+  method: string,
+  url: string,
+  host: string | undefined,
+  copy: boolean,
+  form = false,
+): OssRoute {
   const q = url.indexOf('?');
   const path = q < 0 ? url : url.slice(0, q);
   const query = new URLSearchParams(q < 0 ? '' : url.slice(q + 1));
@@ -120,7 +131,7 @@ export function routeOss(method: string, url: string, host: string | undefined, 
     if (rawBucket !== '') bucket = decode(rawBucket);
     if (slash >= 0 && slash + 1 < path.length) key = checkKey(decode(path.slice(slash + 1)));
   }
-  const operation = operationFor(method, bucket, key, query, copy);
+  const operation = operationFor(method, bucket, key, query, copy, form);
   return { operation, bucket, key, query, virtualHosted: hostBucket !== undefined };
 }
 
@@ -130,8 +141,10 @@ function operationFor(
   key: string | undefined,
   query: URLSearchParams,
   copy: boolean,
+  form: boolean,
 ): OssOperation {
   const has = (n: string) => query.has(n);
+  if (method === 'OPTIONS' && bucket !== undefined) return 'CorsPreflight';
   if (bucket === undefined) {
     if (method === 'GET') return 'ListBuckets';
     throw notAllowed(method);
@@ -147,17 +160,23 @@ function operationFor(
         if (has('location')) return 'GetBucketLocation';
         if (has('acl')) return 'GetBucketAcl';
         if (has('policy')) return 'GetBucketPolicy';
+        if (has('referer')) return 'GetBucketReferer';
+        if (has('cors')) return 'GetBucketCors';
         if (has('uploads')) return 'ListMultipartUploads';
         return query.get('list-type') === '2' ? 'ListObjectsV2' : 'GetBucket';
       case 'PUT':
         if (has('acl')) return 'PutBucketAcl';
         if (has('policy')) return 'PutBucketPolicy';
+        if (has('referer')) return 'PutBucketReferer';
+        if (has('cors')) return 'PutBucketCors';
         return 'PutBucket';
       case 'DELETE':
         if (has('policy')) return 'DeleteBucketPolicy';
+        if (has('cors')) return 'DeleteBucketCors';
         return 'DeleteBucket';
       case 'POST':
         if (has('delete')) return 'DeleteMultipleObjects';
+        if (form) return 'PostObject';
         throw notAllowed(method);
       default:
         throw notAllowed(method);

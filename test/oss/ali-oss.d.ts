@@ -31,6 +31,7 @@ declare module 'ali-oss' {
       cname?: boolean;
       sldEnable?: boolean;
       authorizationV4?: boolean;
+      stsToken?: string;
       retryMax?: number;
       timeout?: number;
     }
@@ -100,6 +101,23 @@ declare module 'ali-oss' {
     putACL(name: string, acl: string): Promise<{ res: Res }>;
     getACL(name: string): Promise<{ acl: string; res: Res }>;
     signatureUrl(name: string, options?: { expires?: number; method?: string }): string;
+    putBucketReferer(name: string, allowEmpty: boolean, referers: string[] | null): Promise<{ res: Res }>;
+    getBucketReferer(name: string): Promise<{ allowEmpty: boolean; referers: string[] | null; res: Res }>;
+    deleteBucketReferer(name: string): Promise<{ res: Res }>;
+    putBucketCORS(
+      name: string,
+      rules: {
+        allowedOrigin: string | string[];
+        allowedMethod: string | string[];
+        allowedHeader?: string | string[];
+        exposeHeader?: string | string[];
+        maxAgeSeconds?: number;
+      }[],
+    ): Promise<{ res: Res }>;
+    getBucketCORS(name: string): Promise<{ rules: Record<string, unknown>[]; res: Res }>;
+    deleteBucketCORS(name: string): Promise<{ res: Res }>;
+    calculatePostSignature(policy: object): { OSSAccessKeyId: string; Signature: string; policy: string };
+    signPostObjectPolicyV4(policy: object, date: Date): string;
   }
   export = OSS;
 }
