@@ -68,6 +68,7 @@ import {
 } from '../../identity/model.js';
 import type { SecretBox } from '../../identity/secrets.js';
 import { generateUniqueId } from '../../sts/credentials.js';
+import { compileOnce } from './compiled-once.js';
 import type { SqlDialectTraits } from './dialect.js';
 import { byPathPrefix, toAccessKey, toGroup, toRole, toUser, versionId, versionNumber } from './iam-rows.js';
 import * as org from './iam-sql-org.js';
@@ -106,6 +107,8 @@ export interface SqlIamStoreOptions {
 export class SqlIamStore implements IamStore {
   private readonly secrets: SecretBox;
   private readonly ownsDatabase: boolean;
+  // Every authenticated request reads the generation: compiled once (see compiled-once.ts).
+  private readonly generationQuery;
 
   constructor(
     private readonly db: Db,
@@ -116,6 +119,7 @@ export class SqlIamStore implements IamStore {
   ) {
     this.secrets = options.secrets;
     this.ownsDatabase = options.ownsDatabase ?? false;
+    this.generationQuery = compileOnce(db.selectFrom('iam_generation').select('value').where('id', '=', 1));
   }
 
   // ---------------------------------------------------------------- transactions
@@ -162,11 +166,8 @@ export class SqlIamStore implements IamStore {
   }
 
   async generation(): Promise<number> {
-    const row = await this.db
-      .selectFrom('iam_generation')
-      .select('value')
-      .where('id', '=', 1)
-      .executeTakeFirstOrThrow();
+    const row = await this.generationQuery.first(this.db, []);
+    if (row === undefined) throw new Error('iam_generation has no row: the database is not migrated');
     return int(row.value);
   }
 

@@ -30,6 +30,7 @@ import {
   type StringMap,
 } from '../metadata.js';
 import type { SqlDialectTraits } from './dialect.js';
+import { hotQueries, objectRowValues, type HotQueries } from './hot-queries.js';
 import {
   decodeMap,
   encodeMap,
@@ -52,10 +53,14 @@ const MAX_TX_ATTEMPTS = 5;
 const IN_CHUNK = 500;
 
 export class SqlMetadataStore implements MetadataStore {
+  private readonly hot: HotQueries;
+
   constructor(
     private readonly db: Db,
     private readonly traits: SqlDialectTraits,
-  ) {}
+  ) {
+    this.hot = hotQueries(db, traits);
+  }
 
   // ---- helpers
 
@@ -113,7 +118,7 @@ export class SqlMetadataStore implements MetadataStore {
   }
 
   async getBucket(name: string): Promise<BucketRecord | null> {
-    const row = await this.db.selectFrom('buckets').selectAll().where('name', '=', name).executeTakeFirst();
+    const row = await this.hot.bucket.first(this.db, [name]);
     return row === undefined ? null : toBucket(row);
   }
 
@@ -173,11 +178,7 @@ export class SqlMetadataStore implements MetadataStore {
   }
 
   async getBucketConfigs(bucket: string): Promise<Partial<Record<BucketConfigKind, string>>> {
-    const rows = await this.db
-      .selectFrom('bucket_configs')
-      .select(['kind', 'document'])
-      .where('bucket', '=', bucket)
-      .execute();
+    const rows = await this.hot.bucketConfigs.rows(this.db, [bucket]);
     if (rows.length === 0) await this.requireBucket(this.db, bucket);
     const out: Partial<Record<BucketConfigKind, string>> = {};
     for (const { kind, document } of rows) {
@@ -231,34 +232,18 @@ export class SqlMetadataStore implements MetadataStore {
     row: Insertable<ObjectsTable>,
     expectBlobId?: string | null,
   ): Promise<string | null> {
+    const values = objectRowValues(row);
     for (;;) {
-      const old = await trx
-        .selectFrom('objects')
-        .select(['blob_id', 'size'])
-        .where('bucket', '=', row.bucket)
-        .where('key', '=', row.key)
-        .$if(this.traits.rowLocks, (q) => q.forUpdate())
-        .executeTakeFirst();
+      const old = await this.hot.currentBlob.first(trx, [row.bucket, row.key]);
       if (expectBlobId !== undefined && (old?.blob_id ?? null) !== expectBlobId)
         throw new StoreError('PreconditionFailed', `${row.bucket}/${row.key} changed`, {
           currentSize: Number(old?.size ?? 0),
         });
       if (old !== undefined) {
-        const { bucket: _b, key: _k, ...rest } = row;
-        await trx
-          .updateTable('objects')
-          .set(rest)
-          .where('bucket', '=', row.bucket)
-          .where('key', '=', row.key)
-          .execute();
+        await this.hot.updateObject.affected(trx, values);
         return old.blob_id === row.blob_id ? null : old.blob_id;
       }
-      const res = await trx
-        .insertInto('objects')
-        .values(row)
-        .onConflict((oc) => oc.columns(['bucket', 'key']).doNothing())
-        .executeTakeFirst();
-      if (res.numInsertedOrUpdatedRows !== 0n) return null;
+      if ((await this.hot.insertObject.affected(trx, values)) !== 0n) return null;
       // Another transaction inserted the key after our read: read it again, locked.
     }
   }
@@ -270,12 +255,7 @@ export class SqlMetadataStore implements MetadataStore {
   }
 
   async findObject(bucket: string, key: string): Promise<ObjectRecord | null> {
-    const row = await this.db
-      .selectFrom('objects')
-      .selectAll()
-      .where('bucket', '=', bucket)
-      .where('key', '=', key)
-      .executeTakeFirst();
+    const row = await this.hot.object.first(this.db, [bucket, key]);
     return row === undefined ? null : toObject(row);
   }
 
