@@ -16,8 +16,10 @@
 // Blob ids are 128 random bits in hex, generated here, never derived from keys; every id that
 // comes back in is checked against that shape before it becomes a path, so none can traverse.
 import { randomBytes } from 'node:crypto';
+import { closeSync, fdatasync, openSync, renameSync, writevSync } from 'node:fs';
 import { mkdir, open, readdir, rename, rm, rmdir, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import type { Readable } from 'node:stream';
 import type {
   BlobBody,
@@ -38,8 +40,12 @@ const SHARD = /^[0-9a-f]{2}$/;
 const SHARDS = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 // Gather small network chunks into one writev: one thread-pool round trip per MiB, not per chunk.
 const WRITE_BATCH_BYTES = 1 << 20;
+// Whole bodies up to this size are written with synchronous calls (see writeBlob).
+const SYNC_WRITE_MAX_BYTES = 256 * 1024;
 const READ_HIGH_WATER_MARK = 256 * 1024;
 const SWEEP_BATCH = 1000;
+
+const fdatasyncAsync = promisify(fdatasync);
 
 export interface FsBlobStoreOptions {
   /** fsync files and directories (default true). Only tests of throwaway data turn it off. */
@@ -146,7 +152,9 @@ export class FsBlobStore implements BlobStore {
     const blobId = randomBytes(16).toString('hex');
     const tmp = join(this.tmpDir, blobId);
     let final: string | null = null;
-    let fh: FileHandle | null = await open(tmp, 'wx', 0o600);
+    // Opened once the body outgrows one batch: a small body is checked whole before any file exists.
+    let fh: FileHandle | null = null;
+    let fd: number | null = null;
     let done = false;
     try {
       let size = 0;
@@ -168,12 +176,12 @@ export class FsBlobStore implements BlobStore {
         batch.push(chunk);
         batchBytes += chunk.byteLength;
         if (batchBytes >= WRITE_BATCH_BYTES) {
+          fh ??= await open(tmp, 'wx', 0o600);
           await writeAllv(fh, batch);
           batch = [];
           batchBytes = 0;
         }
       }
-      if (batch.length > 0) await writeAllv(fh, batch);
       if (expected !== undefined && size < expected) {
         throw new StoreError('IncompleteBody', `body ended after ${size} of ${expected} bytes`, {
           received: size,
@@ -182,30 +190,33 @@ export class FsBlobStore implements BlobStore {
       }
       const digests = new Map<DigestAlgorithm, Buffer>();
       for (const [alg, h] of hashers) digests.set(alg, h.digest());
-      for (const [alg, want] of Object.entries(options.expectedDigests ?? {}) as [
-        DigestAlgorithm,
-        Buffer,
-      ][]) {
-        if (!want.equals(digests.get(alg) as Buffer)) {
-          throw new StoreError(
-            'BadDigest',
-            alg === 'MD5'
-              ? 'The Content-MD5 you specified did not match what we received.'
-              : `The ${alg} you specified did not match the calculated checksum.`,
-            { algorithm: alg },
-          );
-        }
+      checkDigests(options.expectedDigests, digests);
+      if (fh === null && batchBytes <= SYNC_WRITE_MAX_BYTES) {
+        // Small body, already whole and checked: creating, filling and renaming a page-cache file
+        // takes microseconds, less than a thread-pool round trip, so only the syncs leave this
+        // thread (each round trip also costs two context switches, a tenth of a PUT's CPU here).
+        fd = openSync(tmp, 'wx', 0o600);
+        writeAllvSync(fd, batch);
+        if (this.fsync) await fdatasyncAsync(fd);
+        closeSync(fd);
+        fd = null;
+        final = this.pathOf(blobId);
+        renameSync(tmp, final);
+      } else {
+        fh ??= await open(tmp, 'wx', 0o600);
+        if (batch.length > 0) await writeAllv(fh, batch);
+        if (this.fsync) await fh.datasync();
+        await fh.close();
+        fh = null;
+        final = this.pathOf(blobId);
+        await rename(tmp, final);
       }
-      if (this.fsync) await fh.datasync();
-      await fh.close();
-      fh = null;
-      final = this.pathOf(blobId);
-      await rename(tmp, final);
       if (this.fsync) await this.syncerOf(blobId.slice(0, 2)).sync();
       done = true;
       return { blobId, size, digests };
     } finally {
       if (!done) {
+        if (fd !== null) closeSync(fd);
         await fh?.close().catch(() => undefined);
         await rm(tmp, { force: true }).catch(() => undefined);
         // Renamed but the directory sync failed: not durable, so not acknowledged either.
@@ -389,6 +400,47 @@ function checksumsOf(digests: Map<DigestAlgorithm, Buffer>): Partial<Record<Chec
   return out;
 }
 
+function checkDigests(
+  expected: BlobWriteOptions['expectedDigests'],
+  digests: ReadonlyMap<DigestAlgorithm, Buffer>,
+): void {
+  for (const [alg, want] of Object.entries(expected ?? {}) as [DigestAlgorithm, Buffer][]) {
+    if (!want.equals(digests.get(alg) as Buffer)) {
+      throw new StoreError(
+        'BadDigest',
+        alg === 'MD5'
+          ? 'The Content-MD5 you specified did not match what we received.'
+          : `The ${alg} you specified did not match the calculated checksum.`,
+        { algorithm: alg },
+      );
+    }
+  }
+}
+
+/** writevSync until every byte is down. */
+function writeAllvSync(fd: number, chunks: Uint8Array[]): void {
+  let pending = chunks;
+  while (pending.length > 0) {
+    const written = writevSync(fd, pending);
+    pending = remainderAfter(pending, written);
+  }
+}
+
+/** The chunks still to write once `written` bytes of them are down. */
+function remainderAfter(chunks: Uint8Array[], written: number): Uint8Array[] {
+  let skip = written;
+  const rest: Uint8Array[] = [];
+  for (const c of chunks) {
+    if (skip >= c.byteLength) {
+      skip -= c.byteLength;
+    } else {
+      rest.push(skip > 0 ? c.subarray(skip) : c);
+      skip = 0;
+    }
+  }
+  return rest;
+}
+
 /** writev until every byte is down: the kernel may accept fewer bytes than asked. */
 async function writeAllv(fh: FileHandle, chunks: Uint8Array[]): Promise<void> {
   let pending = chunks;
@@ -397,17 +449,7 @@ async function writeAllv(fh: FileHandle, chunks: Uint8Array[]): Promise<void> {
     if (total === 0) return;
     const { bytesWritten } = await fh.writev(pending);
     if (bytesWritten >= total) return;
-    let skip = bytesWritten;
-    const rest: Uint8Array[] = [];
-    for (const c of pending) {
-      if (skip >= c.byteLength) {
-        skip -= c.byteLength;
-      } else {
-        rest.push(skip > 0 ? c.subarray(skip) : c);
-        skip = 0;
-      }
-    }
-    pending = rest;
+    pending = remainderAfter(pending, bytesWritten);
   }
 }
 
