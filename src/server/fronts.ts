@@ -2,6 +2,7 @@
 // Query APIs, the OSS dialect, Alibaba STS. Each claims the requests it recognises by their
 // shape (signature scheme, credential scope, parameters); whatever no front claims is S3.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { alibabaStsFront } from '../api/alibaba-sts/index.js';
 import { registerIam } from '../api/iam/index.js';
 import { organizationsFront } from '../api/organizations/index.js';
 import { queryFront } from '../api/query/front.js';
@@ -26,5 +27,6 @@ export const PROTOCOL_FRONTS: readonly ProtocolFront[] = [
   explainFront,
   ossFront,
   organizationsFront,
+  alibabaStsFront,
   queryFront,
 ];

@@ -46,7 +46,7 @@ export function randomLowerAlnum(length: number): string {
   return out;
 }
 
-/** True for ids of temporary credentials (STS sessions). */
+/** True for ids of temporary credentials (STS sessions): AWS STS's ASIA..., Alibaba STS's STS.... */
 export function isTemporaryAccessKeyId(accessKeyId: string): boolean {
-  return accessKeyId.startsWith('ASIA');
+  return accessKeyId.startsWith('ASIA') || accessKeyId.startsWith('STS.');
 }
