@@ -3,6 +3,7 @@ import { S3Error } from '../server/errors.js';
 import { emptyReply, xmlReply, type HeaderMap, type Reply } from '../server/reply.js';
 import { buildXml } from '../server/xml.js';
 import { isChecksumAlgorithm } from '../store/checksums.js';
+import { isStoreError } from '../store/errors.js';
 import type { StringMap } from '../store/metadata.js';
 import { aclForWrite } from './acl.js';
 import { accessDenied, bucketArn, check } from './authorize.js';
@@ -74,8 +75,12 @@ export const PutObject: OperationSpec = {
     const { metadata } = call.services;
     let previous: string | null;
     try {
-      if (conditional) checkWriteConditions(header(call), await metadata.findObject(bucket.name, key));
+      // The condition is checked again once the body is in, and the put is a compare-and-swap
+      // on the version checked, so a concurrent write cannot slip in between.
+      const current = conditional ? await metadata.findObject(bucket.name, key) : undefined;
+      if (current !== undefined) checkWriteConditions(header(call), current);
       ({ previousBlobId: previous } = await metadata.putObject({
+        ...(current !== undefined ? { expectBlobId: current?.blobId ?? null } : {}),
         bucket: bucket.name,
         key,
         size: stored.blob.size,
@@ -93,12 +98,20 @@ export const PutObject: OperationSpec = {
       }));
     } catch (e) {
       await deleteBlobs(call, [stored.blob.blobId]);
+      if (isStoreError(e, 'PreconditionFailed')) throw lostConditionalRace(header(call));
       throw e;
     }
     await deleteBlobs(call, [previous]);
     return emptyReply(200, { etag: stored.etag, ...checksumResponseHeaders(stored.checksums) });
   },
 };
+
+/** S3's answer when another write changed the key between the condition check and the put. */
+function lostConditionalRace(get: (name: string) => string | undefined): S3Error {
+  return new S3Error('ConditionalRequestConflict', undefined, {
+    Condition: get('if-none-match') !== undefined ? 'If-None-Match' : 'If-Match',
+  });
+}
 
 /** GET/HEAD of a missing key: 404 NoSuchKey only for callers allowed to list the bucket, else 403. */
 async function missingObject(call: S3Call): Promise<never> {

@@ -251,6 +251,26 @@ describe('metadata and integrity errors', () => {
     );
     assert.equal((await get('once')).body, '1');
   });
+
+  it('lets exactly one of many racing If-None-Match: * writes create the key', async () => {
+    const bodies = Array.from({ length: 8 }, (_, i) => `writer-${i}`);
+    const results = await Promise.allSettled(
+      bodies.map((Body) =>
+        s3.send(new PutObjectCommand({ Bucket: B, Key: 'race-once', Body, IfNoneMatch: '*' })),
+      ),
+    );
+    const won = results.flatMap((r, i) => (r.status === 'fulfilled' ? [bodies[i]] : []));
+    assert.equal(won.length, 1, 'one writer wins');
+    // The losers were told why: the key existed (412) or another write won meanwhile (409).
+    for (const r of results) {
+      if (r.status === 'rejected')
+        assert.match(
+          String((r.reason as { name?: string }).name),
+          /PreconditionFailed|ConditionalRequestConflict/,
+        );
+    }
+    assert.equal((await get('race-once')).body, won[0]);
+  });
 });
 
 describe('ranges', () => {
