@@ -1,8 +1,12 @@
 // GetBucketPolicy, PutBucketPolicy, DeleteBucketPolicy. A policy is validated by the policy
-// engine's parser on the way in (MalformedPolicy carries its message, which points at the
-// offending element) and stored as the text the client sent.
+// engine's parser on the way in and linted: MalformedPolicy carries the linter's findings (path,
+// line, column) when the parser rejects it; an accepted policy's warnings come back in the
+// x-portcullis-policy-* response headers (src/server/admin/policy-findings.ts). It is stored as
+// the text the client sent.
 import { compilePolicyText } from '../policy/compile.js';
+import { lintPolicy } from '../policy/lint/lint.js';
 import type { PolicyDocument } from '../policy/model.js';
+import { findingHeaders, rejectionMessage, warningsOf } from '../server/admin/policy-findings.js';
 import { readAll } from '../server/body.js';
 import { S3Error } from '../server/errors.js';
 import { emptyReply } from '../server/reply.js';
@@ -43,7 +47,8 @@ export const PutBucketPolicy: OperationSpec = {
       { id: bucketPolicyId(bucket.name), type: 'resource' },
       { dialect: 'aws' },
     );
-    if (!compiled.ok) throw new S3Error('MalformedPolicy', compiled.problems[0]?.message ?? 'Invalid policy');
+    const findings = lintPolicy(text, { dialect: 'aws', type: 'resource' });
+    if (!compiled.ok) throw new S3Error('MalformedPolicy', rejectionMessage(findings, compiled.problems));
     const outside = resourceOutsideBucket(compiled.policy.document, bucket.name);
     if (outside !== undefined)
       throw new S3Error('MalformedPolicy', 'Policy has invalid resource', { Resource: outside });
@@ -52,7 +57,7 @@ export const PutBucketPolicy: OperationSpec = {
       throw new S3Error('AccessDenied');
     await call.services.metadata.putBucketConfig(bucket.name, 'policy', text);
     call.services.policies.remember(bucket.name, text, compiled.policy);
-    return emptyReply(204);
+    return emptyReply(204, findingHeaders(warningsOf(findings)));
   },
 };
 

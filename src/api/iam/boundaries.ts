@@ -1,6 +1,7 @@
 // Permissions boundaries: Put/Delete{User,Role}PermissionsBoundary.
 import { noSuchPolicy, type EntityKind } from '../../identity/model.js';
 import type { ActionHandler } from '../query/index.js';
+import { lintDocument } from '../query/policy-document.js';
 import { entityTarget, policyArnParam } from './common.js';
 
 function actionsFor(kind: Extract<EntityKind, 'user' | 'role'>): Record<string, ActionHandler> {
@@ -13,6 +14,9 @@ function actionsFor(kind: Extract<EntityKind, 'user' | 'role'>): Record<string, 
       });
       if ((await store.getPolicy(arn)) === null) throw noSuchPolicy(arn);
       await store.setPermissionsBoundary(ref, arn);
+      // The policy passed lint as an identity policy when written; as a boundary other checks apply.
+      const document = await store.getPolicyDocument(arn);
+      if (document !== null) lintDocument(call, document.document, 'boundary');
       return undefined;
     },
     [`Delete${word}PermissionsBoundary`]: async (call) => {

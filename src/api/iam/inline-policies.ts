@@ -1,7 +1,8 @@
 // Inline policies of users, groups and roles: Put/Get/List/Delete{User,Group,Role}Policy.
 import { noSuchInlinePolicy, type EntityKind } from '../../identity/model.js';
 import { members, type ActionHandler } from '../query/index.js';
-import { documentParam, encodeDocument, entityTarget, nameParam, paginate } from './common.js';
+import { policyDocumentParam } from '../query/policy-document.js';
+import { encodeDocument, entityTarget, nameParam, paginate } from './common.js';
 
 const KIND_WORD: Readonly<Record<EntityKind, string>> = { user: 'User', group: 'Group', role: 'Role' };
 
@@ -14,7 +15,7 @@ function actionsFor(kind: EntityKind): Record<string, ActionHandler> {
   return {
     [`Put${word}Policy`]: async (call) => {
       const name = policyName(call);
-      const document = documentParam(call, 'PolicyDocument', 'identity');
+      const document = policyDocumentParam(call, 'PolicyDocument', 'identity');
       const { store, ref } = await entityTarget(call, kind, `iam:Put${word}Policy`);
       await store.putInlinePolicy(ref, name, document);
       return undefined;

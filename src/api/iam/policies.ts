@@ -18,7 +18,8 @@ import {
   type QueryCall,
   type XmlTree,
 } from '../query/index.js';
-import { documentParam, encodeDocument, paginate, pathParam, policyArnParam, policyXml } from './common.js';
+import { policyDocumentParam } from '../query/policy-document.js';
+import { encodeDocument, paginate, pathParam, policyArnParam, policyXml } from './common.js';
 
 /** The policy named by PolicyArn, after authorizing `action` on it. */
 async function policyTarget(
@@ -60,7 +61,7 @@ const createPolicy: ActionHandler = async (call) => {
   const name = call.params.requiredString('PolicyName', 1, 128);
   const path = pathParam(call, 'Path') ?? '/';
   const description = call.params.string('Description', 0, 1000);
-  const document = documentParam(call, 'PolicyDocument', 'identity');
+  const document = policyDocumentParam(call, 'PolicyDocument', 'identity');
   authorizeQuery(call, 'iam:CreatePolicy', policyArn(call.account, path, name));
   const policy = await store.createPolicy({
     account: call.account,
@@ -108,7 +109,7 @@ const deletePolicy: ActionHandler = async (call) => {
 };
 
 const createPolicyVersion: ActionHandler = async (call) => {
-  const document = documentParam(call, 'PolicyDocument', 'identity');
+  const document = policyDocumentParam(call, 'PolicyDocument', 'identity');
   const setAsDefault = call.params.bool('SetAsDefault') ?? false;
   const { store, policy } = await policyTarget(call, 'iam:CreatePolicyVersion');
   const version = await store.createPolicyVersion(policy.arn, document, setAsDefault);

@@ -9,8 +9,8 @@ import {
   type ActionHandler,
   type QueryCall,
 } from '../query/index.js';
+import { policyDocumentParam } from '../query/policy-document.js';
 import {
-  documentParam,
   entityTarget,
   paginate,
   pathParam,
@@ -29,7 +29,7 @@ const createRole: ActionHandler = async (call) => {
   const store = iamStoreOf(call);
   const name = call.params.requiredString('RoleName', 1, 64);
   const path = pathParam(call, 'Path') ?? '/';
-  const trustPolicy = documentParam(call, 'AssumeRolePolicyDocument', 'trust');
+  const trustPolicy = policyDocumentParam(call, 'AssumeRolePolicyDocument', 'trust');
   const description = call.params.string('Description', 0, 1000);
   const duration = maxSessionDuration(call);
   const tags = call.params.tags();
@@ -82,7 +82,7 @@ const updateRole: ActionHandler = async (call) => {
 };
 
 const updateAssumeRolePolicy: ActionHandler = async (call) => {
-  const document = documentParam(call, 'PolicyDocument', 'trust');
+  const document = policyDocumentParam(call, 'PolicyDocument', 'trust');
   const { store, ref } = await entityTarget(call, 'role', 'iam:UpdateAssumeRolePolicy');
   await store.updateTrustPolicy(call.account, ref.name, document);
   return undefined;

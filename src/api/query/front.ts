@@ -12,6 +12,7 @@ import { readAll } from '../../server/body.js';
 import type { ProtocolFront } from '../../server/fronts.js';
 import { HttpRequestContext } from '../../server/request-context.js';
 import { denialEncoderOf, ENCODED_MESSAGE_PREFIX, encodeDenial } from '../../server/admin/denial-message.js';
+import { FINDINGS_HEADER, WARNINGS_HEADER } from '../../server/admin/policy-findings.js';
 import type { QueryCall } from './call.js';
 import { fromAuthError, QueryError, toQueryError } from './errors.js';
 import { QueryParams } from './params.js';
@@ -151,6 +152,9 @@ async function handleQuery(services: S3Services, req: IncomingMessage, res: Serv
     const output = await found.handler(call);
     send(res, 200, resultXml(service, action, output, ctx.requestId));
   } catch (e) {
+    // Policy lint warnings belong to a write that succeeded.
+    res.removeHeader(WARNINGS_HEADER);
+    res.removeHeader(FINDINGS_HEADER);
     const { error, internal } = toQueryError(e);
     if (internal) {
       services.log.error(
