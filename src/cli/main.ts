@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { registerAudit } from './audit.js';
 import { registerExplain } from './explain.js';
 import { registerLint } from './lint.js';
+import { registerPolicy } from './policy.js';
 import { registerServe } from './serve.js';
 import { registerSimulate } from './simulate.js';
 
@@ -15,5 +16,6 @@ registerSimulate(program);
 registerLint(program);
 registerExplain(program);
 registerAudit(program);
+registerPolicy(program);
 
 await program.parseAsync(process.argv);

@@ -49,6 +49,15 @@ export interface AuditDecision {
   evaluations: number;
 }
 
+/** One authorization request of a request and its outcome. */
+export interface AuditAuthorization {
+  action: string;
+  resource: string;
+  decision: Decision['decision'];
+  /** The condition keys that narrow what was asked beyond the ARN (a listing's s3:prefix). */
+  context?: Record<string, string | string[]>;
+}
+
 export interface AuditRecord {
   eventVersion: '1.09';
   eventTime: string;
@@ -69,6 +78,12 @@ export interface AuditRecord {
   readOnly: boolean;
   resources?: { ARN: string; type?: string }[];
   decision: AuditDecision | null;
+  /**
+   * Every authorization the request needed, in the order it was asked (CopyObject: s3:GetObject
+   * on the source, then s3:PutObject on the target). `decision` names only the deciding one; this
+   * list is what least-privilege generation (src/diagnostics/generate) reads.
+   */
+  authorizations?: AuditAuthorization[];
   additionalEventData: {
     bytesTransferredIn?: number;
     bytesTransferredOut?: number;
@@ -146,6 +161,8 @@ export function buildAuditRecord(o: AuditObservation): AuditRecord {
   };
   const resources = resourcesOf(o.decisions);
   if (resources.length > 0) record.resources = resources;
+  const authorizations = authorizationsOf(o.decisions);
+  if (authorizations.length > 0) record.authorizations = authorizations;
   const denied = decided !== undefined && decided.decision.decision !== 'Allowed';
   if (denied) {
     // The engine's own words, as the client was told (AWS or OSS wording by the action's dialect).
@@ -300,6 +317,29 @@ function resourcesOf(d: RequestDecisions | undefined): { ARN: string; type?: str
     seen.set(arn, type !== undefined ? { ARN: arn, type } : { ARN: arn });
   }
   return [...seen.values()];
+}
+
+/** Condition keys that say which part of a resource was asked for (lower-cased, as in contexts). */
+const DECISIVE_KEYS = ['s3:prefix', 'oss:prefix'] as const;
+/** DeleteObjects decides up to 1,000 keys; a line stays bounded all the same. */
+const MAX_AUTHORIZATIONS = 1000;
+
+function authorizationsOf(d: RequestDecisions | undefined): AuditAuthorization[] {
+  if (d === undefined) return [];
+  return d.decisions.slice(0, MAX_AUTHORIZATIONS).map((r) => {
+    const out: AuditAuthorization = {
+      action: r.request.action,
+      resource: r.request.resource,
+      decision: r.decision.decision,
+    };
+    for (const key of DECISIVE_KEYS) {
+      const value = r.request.context.get(key);
+      if (value === undefined) continue;
+      out.context ??= {};
+      out.context[key] = typeof value === 'string' ? value : [...value];
+    }
+    return out;
+  });
 }
 
 function resourceType(arn: string): string | undefined {
