@@ -79,8 +79,8 @@ export interface AuditRecord {
   resources?: { ARN: string; type?: string }[];
   decision: AuditDecision | null;
   /**
-   * Every authorization the request needed, in the order it was asked (CopyObject: s3:GetObject
-   * on the source, then s3:PutObject on the target). `decision` names only the deciding one; this
+   * Every authorization the request needed, in the order it was asked (CopyObject: s3:PutObject
+   * on the target and s3:GetObject on the source). `decision` names only the deciding one; this
    * list is what least-privilege generation (src/diagnostics/generate) reads.
    */
   authorizations?: AuditAuthorization[];
