@@ -11,6 +11,8 @@ import type { BucketAccess } from '../s3/bucket-access.js';
 import { NO_BLOCK } from '../s3/public-access-block.js';
 import type { Decision } from '../policy/decide.js';
 import type { AuthzRequest } from '../policy/request.js';
+import type { HttpRequestContext } from '../server/request-context.js';
+import { bucketConfigs } from './bucket-configs.js';
 import type { OssCall } from './call.js';
 
 /** What an ACL grant can stand for: reading an object, listing the bucket, or writing an object. */
@@ -42,24 +44,64 @@ export function aclUse(action: string): AclUse | undefined {
 /** The stored ACLs a decision needs: the bucket's canned name, the object's (null = default). */
 export interface OssAcls {
   readonly bucket: string | undefined;
-  /** undefined: no such object (a write creates it; a read finds nothing to grant). */
+  /** undefined: not loaded, or no such object (the bucket's ACL then speaks for it). */
   readonly object: { readonly acl: string | null; readonly owner: string } | undefined;
 }
 
-/** Loads the ACLs an action's grant depends on. */
-export async function loadOssAcls(
-  call: OssCall,
-  action: string,
-  bucketAcl: string | undefined,
-): Promise<OssAcls> {
-  const use = aclUse(action);
+/** A request's loaded ACLs: its bucket's, and its own object's when it addresses one. */
+interface LoadedAcls {
+  readonly bucketName: string;
+  readonly bucketAcl: string | undefined;
+  readonly objects: ReadonlyMap<string, OssAcls['object']>;
+}
+
+// By request: every decision of the request (the shared handlers' too) reads the same ACLs.
+const loaded = new WeakMap<HttpRequestContext, LoadedAcls>();
+
+/** Loads the ACLs of the call's bucket (and of its object, if it addresses one), once. */
+export async function loadOssAcls(call: OssCall): Promise<void> {
+  if (call.bucket === undefined || loaded.has(call.ctx)) return;
+  const bucketAcl = (await bucketConfigs(call)).acl;
+  const objects = new Map<string, OssAcls['object']>();
   const key = call.oss.key;
-  let object: OssAcls['object'];
-  if (use !== 'list-bucket' && key !== undefined && call.bucket !== undefined) {
+  if (key !== undefined) {
     const obj = await call.services.metadata.findObject(call.bucket.name, key);
-    if (obj !== null) object = { acl: obj.acl, owner: obj.owner };
+    objects.set(key, obj === null ? undefined : { acl: obj.acl, owner: obj.owner });
   }
-  return { bucket: bucketAcl, object };
+  loaded.set(call.ctx, { bucketName: call.bucket.name, bucketAcl, objects });
+}
+
+export function ossAclsLoaded(call: OssCall): boolean {
+  return loaded.has(call.ctx);
+}
+
+const RESOURCE = /^acs:oss:[^:]*:[^:]*:([^/]+)(?:\/(.*))?$/s;
+
+/**
+ * A policy decision revised by the loaded ACLs (the dialect hook every decision of an OSS
+ * request goes through): an implicit deny a public ACL covers becomes an Allow, recorded as the
+ * ACL's (`public-read of bucket`, `Grant[i]`).
+ */
+export function reviseWithAcls(ctx: HttpRequestContext, request: AuthzRequest, decision: Decision): Decision {
+  if (!aclMayGrant(decision) || aclUse(request.action) === undefined) return decision;
+  const acls = loaded.get(ctx);
+  const m = RESOURCE.exec(request.resource);
+  if (acls === undefined || m === null || m[1] !== acls.bucketName) return decision;
+  const key = m[2];
+  const object = key === undefined ? undefined : acls.objects.get(key);
+  const grant = ossAclGrant(request.resourceAccount ?? '', request, { bucket: acls.bucketAcl, object });
+  if (grant === undefined) return decision;
+  return {
+    ...decision,
+    decision: 'Allowed',
+    deniedBy: null,
+    explicit: false,
+    decidedBy: 'resource',
+    policyId: grant.granted,
+    statement: `Grant[${grant.index}]`,
+    rule: 'resource-allow',
+    sessionDenies: false,
+  };
 }
 
 /**
@@ -81,7 +123,7 @@ export function ossAclGrant(
   let grant;
   switch (use) {
     case 'read-object':
-      if (acls.object === undefined) return undefined;
+      // A missing key reads as the bucket's: a public bucket answers NoSuchKey, not 403.
       grant = aclGrant(access(bucketDoc, effective), request.principal, 's3:GetObject', true);
       break;
     case 'list-bucket':

@@ -6,9 +6,7 @@ import { check, type AuthzTarget } from '../s3/authorize.js';
 import { accessDenied } from '../s3/authorize.js';
 import type { ContextValue } from '../policy/request.js';
 import type { CallDialect, S3Call } from '../s3/context.js';
-import { recordDecision } from '../server/authorization.js';
-import { aclMayGrant, aclUse, loadOssAcls, ossAclGrant } from './acl-access.js';
-import { bucketConfigs } from './bucket-configs.js';
+import { aclMayGrant, aclUse, loadOssAcls, ossAclsLoaded, reviseWithAcls } from './acl-access.js';
 import type { OssCall } from './call.js';
 import type { OssOperation } from './routes.js';
 
@@ -96,7 +94,11 @@ function ossContext(
  */
 export function ossDialect(call: S3Call, oss: OssCall['oss']): CallDialect {
   const listing = oss.operation === 'GetBucket' || oss.operation === 'ListObjectsV2';
-  return { operation: oss.operation, target: (t) => inRamTerms(t, ossContext(call, listing, oss.query)) };
+  return {
+    operation: oss.operation,
+    target: (t) => inRamTerms(t, ossContext(call, listing, oss.query)),
+    revise: (request, decision) => reviseWithAcls(call.ctx, request, decision),
+  };
 }
 
 /**
@@ -138,35 +140,21 @@ export function ossTarget(call: OssCall): AuthzTarget {
 }
 
 /**
- * Decides (and records) a target; when the policies leave it implicitly denied, the OSS ACLs may
- * still grant it (recorded as a second, allowing decision). 403 AccessDenied in OSS's words.
+ * Decides (and records) a target. When the policies leave it implicitly denied and an ACL could
+ * grant it, the bucket's and object's ACLs are loaded and the target decided again (the dialect's
+ * `revise` applies them; both decisions are recorded). 403 AccessDenied in OSS's words.
  */
 export async function authorizeOss(call: OssCall, target: AuthzTarget): Promise<void> {
-  const { request, decision } = check(call, target);
-  if (decision.decision === 'Allowed') return;
-  if (call.bucket !== undefined && aclMayGrant(decision) && aclUse(request.action) !== undefined) {
-    const acls = await loadOssAcls(call, request.action, (await bucketConfigs(call)).acl);
-    const grant = ossAclGrant(call.bucket.owner, request, acls);
-    if (grant !== undefined) {
-      recordDecision(
-        { ctx: call.ctx, caller: call.caller, decisions: call.services.decisions },
-        call.oss.operation,
-        request,
-        { ...call.caller.policies, resource: target.policy },
-        {
-          ...decision,
-          decision: 'Allowed',
-          deniedBy: null,
-          explicit: false,
-          decidedBy: 'resource',
-          policyId: grant.granted,
-          statement: `Grant[${grant.index}]`,
-          rule: 'resource-allow',
-          sessionDenies: false,
-        },
-      );
-      return;
-    }
+  let { request, decision } = check(call, target);
+  if (
+    decision.decision !== 'Allowed' &&
+    call.bucket !== undefined &&
+    aclMayGrant(decision) &&
+    aclUse(request.action) !== undefined &&
+    !ossAclsLoaded(call)
+  ) {
+    await loadOssAcls(call);
+    ({ request, decision } = check(call, target));
   }
-  throw accessDenied(request, decision);
+  if (decision.decision !== 'Allowed') throw accessDenied(request, decision);
 }

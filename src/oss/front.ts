@@ -11,6 +11,7 @@ import { sendReply } from '../server/reply.js';
 import { HttpRequestContext } from '../server/request-context.js';
 import type { S3Services } from '../s3/context.js';
 import type { S3Operation, S3Route } from '../s3/routes.js';
+import { loadOssAcls } from './acl-access.js';
 import { authorizeOss, ossDialect, ossTarget } from './authorize.js';
 import type { OssCall } from './call.js';
 import { applyOssCorsHeaders } from './cors.js';
@@ -153,6 +154,8 @@ async function handleOss(services: S3Services, req: IncomingMessage, res: Server
     if (bucket) checkEndpoint(services.config.region, bucket);
     if (route.operation !== 'CorsPreflight' && route.operation !== 'PostObject') await checkReferer(call);
     if (spec.authorization !== 'self') await authorizeOss(call, ossTarget(call));
+    // Deleted key by key inside the shared handler: the ACLs a public-read-write bucket grants by.
+    if (route.operation === 'DeleteMultipleObjects') await loadOssAcls(call);
     await applyOssCorsHeaders(call);
     await sendReply(ctx, await spec.handle(call));
   } catch (e) {

@@ -224,7 +224,8 @@ function withBucketAccess(
   decision: Decision,
 ): Decision {
   const access = call.access;
-  if (access === undefined || call.dialect !== undefined) return decision;
+  if (call.dialect !== undefined) return call.dialect.revise?.(request, decision) ?? decision;
+  if (access === undefined) return decision;
   const p = request.principal;
   let d = decision;
   if (

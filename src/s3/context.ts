@@ -8,6 +8,8 @@ import type { DecisionLog } from '../server/decisions.js';
 import type { HttpRequestContext } from '../server/request-context.js';
 import type { BlobStore } from '../store/blobs.js';
 import type { BucketRecord, MetadataStore } from '../store/metadata.js';
+import type { Decision } from '../policy/decide.js';
+import type { AuthzRequest } from '../policy/request.js';
 import type { AuthzTarget } from './authorize.js';
 import type { BucketAccess } from './bucket-access.js';
 import type { BucketPolicyCache } from './bucket-policy-cache.js';
@@ -56,6 +58,8 @@ export interface CallDialect {
    * into that dialect's action, resource and condition keys before the decision.
    */
   target(target: AuthzTarget): AuthzTarget;
+  /** That dialect's own access rules on a policy decision (OSS: public ACLs after an implicit deny). */
+  revise?(request: AuthzRequest, decision: Decision): Decision;
 }
 
 /** The bucket of a bucket-level operation (dispatch guarantees it for those operations). */

@@ -2,6 +2,7 @@
 // over its bucket's (`default` inherits), anonymous callers and RAM users without a policy let in
 // by a public ACL, and an explicit Deny in the bucket policy still winning.
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import { CreateAccessKeyCommand, CreateUserCommand, IAMClient } from '@aws-sdk/client-iam';
 import { startTestServer, type TestServer } from '../support/server.js';
@@ -47,6 +48,10 @@ test('public-read bucket: anyone reads and lists, nobody anonymous writes; a pri
   const put = await anonymous('/oss-acl-read/new.txt', { method: 'PUT', body: 'x' });
   assert.equal(put.status, 403);
   assert.equal(await messageOf(put), 'You have no right to access this object because of bucket acl.');
+  // A missing key in a public bucket is NoSuchKey (anyone may list it), not a refusal.
+  const missing = await anonymous('/oss-acl-read/nothing-here.txt');
+  assert.equal(missing.status, 404);
+  assert.match(await missing.text(), /<Code>NoSuchKey<\/Code>/);
   // ACL operations are never granted by a public ACL.
   const acl = await anonymous('/oss-acl-read/?acl');
   assert.equal(acl.status, 403);
@@ -93,6 +98,24 @@ test('public-read-write bucket: anonymous writes and deletes; a bucket policy De
   assert.equal((await owner.get('drop.txt')).content.toString(), 'dropped');
   const del = await anonymous('/oss-acl-write/drop.txt', { method: 'DELETE' });
   assert.equal(del.status, 204);
+  // DeleteMultipleObjects decides key by key, through the same grant.
+  await owner.put('a.txt', Buffer.from('a'));
+  await owner.put('b.txt', Buffer.from('b'));
+  const deleteXml =
+    '<Delete><Quiet>false</Quiet><Object><Key>a.txt</Key></Object><Object><Key>b.txt</Key></Object></Delete>';
+  const multi = await anonymous('/oss-acl-write/?delete', {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/xml',
+      'content-md5': createHash('md5').update(deleteXml).digest('base64'),
+    },
+    body: deleteXml,
+  });
+  const multiXml = await multi.text();
+  assert.equal(multi.status, 200, multiXml);
+  assert.match(multiXml, /<Deleted><Key>a\.txt<\/Key><\/Deleted>/);
+  assert.doesNotMatch(multiXml, /<Error>/);
+  assert.equal((await owner.list(null)).objects?.length ?? 0, 0);
   await owner.putBucketPolicy('oss-acl-write', {
     Version: '1',
     Statement: [
