@@ -123,7 +123,7 @@ describe('portcullis policy generate (real server, SDK requests, audit trail)', 
   let appKeys: Keys;
   let report: GenerationReport;
   let human: { stdout: string; stderr: string };
-  let appRecords: AuditRecord[] = [];
+  const appRecords: AuditRecord[] = [];
 
   const iamOf = (s: TestServer, keys?: Keys) =>
     new IAMClient({
