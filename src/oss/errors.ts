@@ -94,6 +94,11 @@ const OSS_MESSAGES: Readonly<Record<string, string>> = {
   InvalidAccessKeyId: 'The OSS Access Key Id you provided does not exist in our records.',
 };
 
+/** OSS's wording for messages the shared S3 handlers write out in full. */
+const OSS_REWORDED: Readonly<Record<string, string>> = {
+  'The CORS configuration does not exist': 'The CORS Configuration does not exist.',
+};
+
 export function ecOf(code: string): string {
   return OSS_EC[code] ?? '0099-00000000';
 }
@@ -101,7 +106,10 @@ export function ecOf(code: string): string {
 /** The OSS error document for an error (an S3 default message is replaced by OSS's wording). */
 export function renderOssError(err: S3Error, requestId: string, hostId: string): string {
   const s3Default = (S3_DEFAULT_MESSAGES as Record<string, string | undefined>)[err.code];
-  const message = err.message === s3Default ? (OSS_MESSAGES[err.code] ?? err.message) : err.message;
+  const message =
+    err.message === s3Default
+      ? (OSS_MESSAGES[err.code] ?? err.message)
+      : (OSS_REWORDED[err.message] ?? err.message);
   let extra = '';
   for (const [name, value] of Object.entries(err.fields)) {
     extra += `  <${name}>${xmlEscape(String(value))}</${name}>\n`;

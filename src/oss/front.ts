@@ -1,8 +1,9 @@
 // The OSS REST dialect on the S3 port: claims requests signed the OSS way (V1 `OSS ak:sig`, V4
 // `OSS4-HMAC-SHA256`, presigned OSSAccessKeyId / x-oss-signature-version / x-oss-credential) or
 // carrying any x-oss-* header (ali-oss always sends x-oss-date), and answers them over the same
-// buckets and objects as S3: authenticate → route → bucket → authorize (RAM actions) → handle,
-// with OSS's error documents and an x-oss-request-id on every response.
+// buckets and objects as S3: authenticate → route → bucket → endpoint (the bucket's region) →
+// referer (hotlink protection) → authorize (RAM actions, then the OSS ACLs) → CORS headers →
+// handle, with OSS's error documents and an x-oss-request-id on every response.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { authenticate } from '../server/authenticate.js';
 import { S3Error, toS3Error } from '../server/errors.js';

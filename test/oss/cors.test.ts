@@ -29,6 +29,7 @@ test('putBucketCORS / getBucketCORS / deleteBucketCORS', async () => {
   const missing = await rejection(client.getBucketCORS(BUCKET));
   assert.equal(missing.code, 'NoSuchCORSConfiguration');
   assert.equal(missing.status, 404);
+  assert.equal(missing.message, 'The CORS Configuration does not exist.');
   await client.putBucketCORS(BUCKET, [
     {
       allowedOrigin: ['https://app.example.com', 'https://*.example.org'],
