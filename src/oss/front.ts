@@ -2,7 +2,7 @@
 // `OSS4-HMAC-SHA256`, presigned OSSAccessKeyId / x-oss-signature-version / x-oss-credential) or
 // carrying any x-oss-* header (ali-oss always sends x-oss-date), and answers them over the same
 // buckets and objects as S3: authenticate → route → bucket → endpoint (the bucket's region) →
-// referer (hotlink protection) → authorize (RAM actions, then the OSS ACLs) → CORS headers →
+// CORS headers → referer (hotlink protection) → authorize (RAM actions, then the OSS ACLs) →
 // handle, with OSS's error documents and an x-oss-request-id on every response.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { authenticate } from '../server/authenticate.js';
@@ -153,11 +153,12 @@ async function handleOss(services: S3Services, req: IncomingMessage, res: Server
     const call: OssCall = { ...base, dialect: ossDialect(base, route) };
     const spec = OSS_OPERATIONS[route.operation];
     if (bucket) checkEndpoint(services.config.region, bucket);
+    // Before any refusal, so that a browser can read the error document too.
+    if (route.operation !== 'CorsPreflight') await applyOssCorsHeaders(call);
     if (route.operation !== 'CorsPreflight' && route.operation !== 'PostObject') await checkReferer(call);
     if (spec.authorization !== 'self') await authorizeOss(call, ossTarget(call));
     // Deleted key by key inside the shared handler: the ACLs a public-read-write bucket grants by.
     if (route.operation === 'DeleteMultipleObjects') await loadOssAcls(call);
-    await applyOssCorsHeaders(call);
     await sendReply(ctx, await spec.handle(call));
   } catch (e) {
     const { error, internal } = toS3Error(e, {

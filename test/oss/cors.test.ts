@@ -91,6 +91,13 @@ test('an actual request with an allowed Origin gets Access-Control-Allow-Origin'
   const got = await client.get('page.html', { headers: { Origin: 'https://app.example.com' } });
   assert.equal(got.res.headers['access-control-allow-origin'], 'https://app.example.com');
   assert.equal(got.res.headers['access-control-expose-headers'], 'ETag');
+  // A refusal carries them too, so that the page can read OSS's error document.
+  const refused = await fetch(`${server.url}/${BUCKET}/page.html`, {
+    headers: { origin: 'https://app.example.com', 'x-oss-date': new Date().toUTCString() },
+  });
+  assert.equal(refused.status, 403);
+  assert.equal(refused.headers.get('access-control-allow-origin'), 'https://app.example.com');
+  await refused.arrayBuffer();
   const other = await client.get('page.html', { headers: { Origin: 'https://elsewhere.example.com' } });
   assert.equal(other.res.headers['access-control-allow-origin'], undefined);
 });
