@@ -76,8 +76,8 @@ export const OSS_EC: Readonly<Record<string, string>> = {
   ExpiredToken: '0002-00000021',
   InternalError: '0099-00000500',
   FileAlreadyExists: '0026-00000009',
-  NoSuchCORSConfiguration: '0011-00000201',
-  AccessForbidden: '0003-00000301',
+  NoSuchCORSConfiguration: '0099-00000018',
+  AccessForbidden: '0099-00000019',
   MalformedPOSTRequest: '0099-00000016',
   MaxPostPreDataLengthExceededError: '0099-00000017',
 };
