@@ -432,6 +432,24 @@ describe('who may assume which role', () => {
   });
 });
 
+describe('AWS-form policies on the same principals', () => {
+  it('an AWS-form trust policy trusts; an identity policy naming the IAM role ARN does not grant the RAM resource, "*" does', async () => {
+    const byIamArn = await call(server.url, SEED_KEYS.awsForm, 'AssumeRole', {
+      RoleArn: ROLE('awsformtrust'),
+      RoleSessionName: 'usr001',
+    });
+    assertError(byIamArn, 403, 'NoPermission');
+    assert.match(byIamArn.json.Recommend ?? '', /no identity-based policy allows/);
+    // Allowed on "*" for the session name "anything" (sts:RoleSessionName is in the context).
+    const star = await call(server.url, SEED_KEYS.awsForm, 'AssumeRole', {
+      RoleArn: ROLE('awsformtrust'),
+      RoleSessionName: 'anything',
+    });
+    assert.equal(star.status, 200, star.text);
+    assert.equal((star.json['AssumedRoleUser'] as { Arn: string }).Arn, `${ROLE('awsformtrust')}/anything`);
+  });
+});
+
 describe('session credentials', () => {
   it('an STS. key with its SecurityToken signs calls; without it, or with another, it does not', async () => {
     const s = await session();

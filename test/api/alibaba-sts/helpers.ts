@@ -14,6 +14,10 @@ export const SEED_KEYS = {
     accessKeySecret: 'noAssumeAlibabaSecret/00000000000000000',
   },
   tester: { accessKeyId: 'LTAISTSTESTER0000001', accessKeySecret: 'stsTesterAlibabaSecret/0000000000000000' },
+  awsForm: {
+    accessKeyId: 'LTAIAWSFORMUSER00001',
+    accessKeySecret: 'awsFormUserAlibabaSecret/00000000000000',
+  },
 } as const;
 
 export interface RpcKeys {
