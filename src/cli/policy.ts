@@ -9,6 +9,7 @@ import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { DEFAULT_PREFIX_THRESHOLD } from '../diagnostics/generate/collapse.js';
 import { EvidenceCollector } from '../diagnostics/generate/evidence.js';
+import { formatPolicyJson } from '../diagnostics/generate/format.js';
 import { parsePrincipalSelector, type PrincipalSelector } from '../diagnostics/generate/principal.js';
 import { buildReport, renderReport, type GenerationReport } from '../diagnostics/generate/report.js';
 import { generatePolicy } from '../diagnostics/generate/statements.js';
@@ -117,8 +118,13 @@ export async function runPolicyGenerate(opts: PolicyGenerateOptions, io: PolicyI
   if (policy === null) notes.push('no allowed request of the principal in the window: nothing to grant.');
   else {
     // The generator is built to be lint-clean; say so loudly if a case slips through.
-    for (const f of lintPolicy(JSON.stringify(policy, null, 2), { type: 'identity' }))
+    for (const f of lintPolicy(formatPolicyJson(policy), { type: 'identity' })) {
       notes.push(`lint ${f.severity} ${f.check} at ${f.path}: ${f.message}`);
+      if (f.check === 'policy-too-large')
+        notes.push(
+          'to shrink it: a lower --prefix-threshold collapses more keys; a managed policy may be larger than an inline one.',
+        );
+    }
   }
 
   let unused: GenerationReport['unused'] = null;
@@ -140,7 +146,7 @@ export async function runPolicyGenerate(opts: PolicyGenerateOptions, io: PolicyI
   if (opts.json === true) {
     io.stdout(JSON.stringify(report, null, 2) + '\n');
   } else {
-    if (policy !== null) io.stdout(JSON.stringify(policy, null, 2) + '\n');
+    if (policy !== null) io.stdout(formatPolicyJson(policy) + '\n');
     io.stderr(renderReport(report));
   }
   return 0;

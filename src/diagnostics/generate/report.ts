@@ -53,12 +53,13 @@ export function renderReport(r: GenerationReport): string {
   const e = r.evidence;
   const lines: string[] = [];
   const who = e.principals.length === 0 ? 'the principal' : e.principals.join(', ');
+  lines.push(`Evidence: ${count(e.requests, 'allowed request')} by ${who}`);
   lines.push(
-    `Evidence: ${e.requests} allowed request(s) by ${who} between ${e.window.since} and ${e.window.until}` +
+    `  window ${e.window.since} .. ${e.window.until}` +
       (e.first !== null && e.last !== null ? ` (first ${e.first}, last ${e.last})` : ''),
   );
   if (e.deniedRequests > 0) {
-    lines.push(`Denied attempts: ${e.deniedRequests} (not granted)`);
+    lines.push(`Denied attempts: ${count(e.deniedRequests, 'request')} (not granted)`);
     for (const d of e.denied)
       lines.push(`  ${d.action} on ${d.resource}${d.count > 1 ? ` (${d.count}×)` : ''}`);
   }
@@ -102,6 +103,10 @@ function groupByStatement(entries: readonly GrantUse[]): Map<string, GrantUse[]>
     else list.push(g);
   }
   return out;
+}
+
+function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }
 
 function conditional(g: GrantUse): string {

@@ -87,11 +87,11 @@ describe('portcullis policy generate (CLI)', () => {
     });
     assert.match(
       r.stderr,
-      /^Evidence: 2 allowed request\(s\) by arn:aws:iam::111122223333:user\/alice between 2026-11-16T12:00:00.000Z and 2026-11-23T12:00:00.000Z/,
+      /^Evidence: 2 allowed requests by arn:aws:iam::111122223333:user\/alice\n {2}window 2026-11-16T12:00:00.000Z \.\. 2026-11-23T12:00:00.000Z \(first /,
     );
     assert.match(
       r.stderr,
-      /Denied attempts: 1 \(not granted\)\n {2}s3:DeleteObject on arn:aws:s3:::photos\/a\n/,
+      /Denied attempts: 1 request \(not granted\)\n {2}s3:DeleteObject on arn:aws:s3:::photos\/a\n/,
     );
     assert.match(r.stderr, /Note: no IAM store in .* \(--data\): no unused-access report\./);
   });
@@ -119,7 +119,7 @@ describe('portcullis policy generate (CLI)', () => {
     const r = await run({ data, principal: 'arn:aws:iam::111122223333:user/nobody', since: '7d' });
     assert.equal(r.code, 0);
     assert.equal(r.stdout, '');
-    assert.match(r.stderr, /Evidence: 0 allowed request\(s\)/);
+    assert.match(r.stderr, /Evidence: 0 allowed requests by the principal/);
     assert.match(r.stderr, /no allowed request of the principal in the window: nothing to grant/);
   });
 
