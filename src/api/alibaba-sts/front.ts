@@ -1,6 +1,6 @@
 // Alibaba STS (RPC API, Version 2015-04-01) on the S3 port. It claims GET and form POST requests to
 // `/` that carry no AWS or OSS signature and show Alibaba's RPC shape: the SDKs' x-acs-action /
-// x-acs-version headers, or RPC signature parameters (SignatureMethod, SignatureNonce) or
+// x-acs-version / x-sdk-client headers, or RPC signature parameters (SignatureMethod, SignatureNonce) or
 // Version=2015-04-01 in the query string. Registered before the AWS Query front, which takes every
 // other unsigned form POST to `/`.
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -22,6 +22,8 @@ import { formatOf, sendError, sendResult, type RpcFormat } from './response.js';
 export const MAX_RPC_BODY = 64 * 1024;
 
 const RPC_QUERY_MARKERS = ['SignatureMethod', 'SignatureNonce'];
+/** Alibaba's SDKs name the action and version in headers (older ones only their own name). */
+const RPC_HEADER_MARKERS = ['x-acs-action', 'x-acs-version', 'x-sdk-client'];
 
 function splitUrl(url: string): { path: string; query: string } {
   const q = url.indexOf('?');
@@ -36,7 +38,7 @@ export function isAlibabaStsRequest(req: IncomingMessage): boolean {
   if (path !== '/') return false;
   const params = new URLSearchParams(query);
   if (params.has('X-Amz-Credential')) return false;
-  if (req.headers['x-acs-action'] !== undefined || req.headers['x-acs-version'] !== undefined) return true;
+  if (RPC_HEADER_MARKERS.some((h) => req.headers[h] !== undefined)) return true;
   return RPC_QUERY_MARKERS.some((m) => params.has(m)) || params.get('Version') === ALIBABA_STS_VERSION;
 }
 

@@ -255,6 +255,21 @@ describe('the RPC signature', () => {
     );
   });
 
+  it('form POSTs are told apart by their headers: x-acs-version, x-acs-action or x-sdk-client', async () => {
+    for (const header of ['x-acs-version', 'x-acs-action', 'x-sdk-client']) {
+      const form = new URLSearchParams(
+        signedParams('POST', SEED_KEYS.ramTestApp, 'GetCallerIdentity', {}),
+      ).toString();
+      const res = await fetch(`${server.url}/`, {
+        method: 'POST',
+        body: form,
+        headers: { 'content-type': 'application/x-www-form-urlencoded', [header]: 'x' },
+      });
+      assert.equal(res.status, 200, header);
+      assert.equal(((await res.json()) as { IdentityType: string }).IdentityType, 'RAMUser');
+    }
+  });
+
   it('an oversized body is refused in JSON; unsigned AWS Query POSTs still reach the Query API', async () => {
     const big = await fetch(`${server.url}/`, {
       method: 'POST',
