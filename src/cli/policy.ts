@@ -17,7 +17,11 @@ import { roleGrants, unusedAccess, userGrants, type GrantedPolicy } from '../dia
 import { MasterKey, SecretBox } from '../identity/secrets.js';
 import { lintPolicy } from '../policy/lint/lint.js';
 import { parseTime, readAuditRecords } from '../server/audit/query.js';
-import { openStores } from '../store/open-stores.js';
+import { openPostgresDatabase } from '../store/postgres/open.js';
+import { postgresTraits } from '../store/postgres/traits.js';
+import { SqlIamStore } from '../store/sql/iam-sql-store.js';
+import { openSqliteDatabase } from '../store/sqlite/open.js';
+import { sqliteTraits } from '../store/sqlite/traits.js';
 
 export interface PolicyGenerateOptions {
   principal?: string;
@@ -168,10 +172,16 @@ async function currentGrants(
       return `no IAM store in ${dataDir} (--data): no unused-access report.`;
     }
   }
-  const stores = await openStores({ dataDir, skipSweep: true, ...(usePostgres ? { postgresUrl } : {}) });
+  // The database alone: a diagnostic has no business with the blob store or its start-up work.
+  const db = usePostgres
+    ? await openPostgresDatabase({ connectionString: postgresUrl, maxConnections: 1 })
+    : await openSqliteDatabase({ path: join(dataDir, 'metadata.db') });
+  // Only policy documents are read: no secret is ever opened, so a throwaway key does.
+  const store = new SqlIamStore(db, usePostgres ? postgresTraits : sqliteTraits, {
+    secrets: SecretBox.forAccessKeys(MasterKey.generate()),
+    ownsDatabase: true,
+  });
   try {
-    // Only policy documents are read: no secret is ever opened, so a throwaway key does.
-    const store = stores.iamStore(SecretBox.forAccessKeys(MasterKey.generate()));
     if (selector.kind === 'user') {
       const auth = await store.userAuthorization(selector.account, selector.name);
       if (auth === null)
@@ -183,6 +193,6 @@ async function currentGrants(
       return `role ${selector.name} is not in the IAM store any more: no unused-access report.`;
     return { principal: auth.role.arn, policies: roleGrants(auth) };
   } finally {
-    await stores.close();
+    await store.close();
   }
 }

@@ -5,10 +5,12 @@
 // lists what the broad policy granted but nobody used. Role sessions: --principal with the role
 // ARN covers every session of the role, and the unused report reads the role's policies.
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { promisify } from 'node:util';
 import {
   CopyObjectCommand,
   CreateBucketCommand,
@@ -35,7 +37,10 @@ import type { GenerationReport } from '../../src/diagnostics/generate/report.js'
 import { lintPolicy } from '../../src/policy/lint/lint.js';
 import { readAuditRecords } from '../../src/server/audit/query.js';
 import type { AuditRecord } from '../../src/server/audit/record.js';
+import { repoRoot } from '../support/repo-root.js';
 import { startTestServer, TEST_ACCOUNT_ID, type TestServer } from '../support/server.js';
+
+const run = promisify(execFile);
 
 const ACCOUNT = TEST_ACCOUNT_ID;
 const DATA = 'app-data';
@@ -412,5 +417,29 @@ describe('portcullis policy generate (real server, SDK requests, audit trail)', 
     const single = JSON.parse(one.stdout) as GenerationReport;
     assert.deepEqual(single.policy?.Statement[0]?.Resource, [`arn:aws:s3:::${DATA}/reports/2026/a.csv`]);
     assert.equal(single.unused?.principal, ROLE_ARN);
+  });
+
+  it('the portcullis command itself: policy on stdout, report on stderr; a bad --since exits 2', async () => {
+    const cli = ['--import', 'tsx', join(repoRoot, 'src/cli/main.ts'), 'policy', 'generate'];
+    const ok = await run(
+      process.execPath,
+      [...cli, '--principal', APP_ARN, '--since', '1h', '--data', dataDir],
+      {
+        env: { ...process.env, PORTCULLIS_POSTGRES_URL: '' },
+      },
+    );
+    assert.deepEqual(JSON.parse(ok.stdout), report.policy);
+    assert.match(ok.stderr, /Unused access \(granted to arn:aws:iam::111122223333:user\/app/);
+    await assert.rejects(
+      run(process.execPath, [...cli, '--principal', APP_ARN, '--since', 'yesterday', '--data', dataDir]),
+      (e: { code?: number; stderr?: string }) => {
+        assert.equal(e.code, 2);
+        assert.match(
+          e.stderr ?? '',
+          /portcullis policy generate: --since must be a duration like 30m, 1h, 7d/,
+        );
+        return true;
+      },
+    );
   });
 });
