@@ -7,7 +7,7 @@ import type { IdentityResolver, ResolvedIdentity } from '../../identity/resolver
 import type { Caller } from '../../server/caller.js';
 import { isTemporaryAccessKeyId } from '../../sts/credentials.js';
 import { SessionTokenError } from '../../sts/session-token.js';
-import { AlibabaStsError, wronglyFormed } from './errors.js';
+import { AlibabaStsError, STRING_TO_SIGN_MARK, wronglyFormed } from './errors.js';
 import { nonceLedgerOf } from './nonces.js';
 import type { RpcParams } from './params.js';
 import { candidateStringsToSign, signatureMatches } from './signature.js';
@@ -50,7 +50,7 @@ export async function authenticateRpc(input: RpcAuthInput): Promise<Caller> {
   if (!signatureMatches(identity.secretAccessKey, candidates, signature)) {
     throw new AlibabaStsError(
       'SignatureDoesNotMatch',
-      `Specified signature is not matched with our calculation. server string to sign is:${candidates[0] ?? ''}`,
+      `Specified signature is not matched with our calculation.${STRING_TO_SIGN_MARK}${candidates[0] ?? ''}`,
     );
   }
   if (!nonceLedgerOf(input.services, 2 * MAX_SKEW_MS).claim(accessKeyId, nonce, now)) {

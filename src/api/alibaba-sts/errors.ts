@@ -15,6 +15,9 @@ export class AlibabaStsError extends Error {
   }
 }
 
+/** Where SignatureDoesNotMatch's message starts quoting the server's string to sign. */
+export const STRING_TO_SIGN_MARK = ' server string to sign is:';
+
 /** `MissingRoleArn: RoleArn is mandatory for this action.` */
 export function missing(name: string): AlibabaStsError {
   return new AlibabaStsError(`Missing${name}`, `${name} is mandatory for this action.`);

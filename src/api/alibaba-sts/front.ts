@@ -14,7 +14,7 @@ import { stsDepsOf } from '../sts/deps.js';
 import { ALIBABA_STS_VERSION, findRpcAction } from './actions.js';
 import { authenticateRpc } from './authenticate.js';
 import type { RpcCall } from './call.js';
-import { AlibabaStsError, toAlibabaError } from './errors.js';
+import { AlibabaStsError, STRING_TO_SIGN_MARK, toAlibabaError } from './errors.js';
 import { RpcParams } from './params.js';
 import { formatOf, sendError, sendResult, type RpcFormat } from './response.js';
 
@@ -65,8 +65,8 @@ async function handleAlibabaSts(
   res: ServerResponse,
 ): Promise<void> {
   const ctx = new HttpRequestContext(req, res);
-  // Alibaba's clients read x-acs-request-id and the body's RequestId; S3's ids would only confuse.
-  res.removeHeader('x-amz-request-id');
+  // Alibaba's clients read x-acs-request-id and the body's RequestId. x-amz-request-id stays: the
+  // audit trail finds the request's decisions under it.
   res.removeHeader('x-amz-id-2');
   res.setHeader('x-acs-request-id', ctx.requestId);
   const method = req.method ?? 'GET';
@@ -108,7 +108,8 @@ async function handleAlibabaSts(
     if (internal) {
       services.log.error({ err: e, requestId: ctx.requestId, method, url: req.url }, 'internal error');
     }
-    noteAudit(res, { errorCode: error.code, errorMessage: error.message });
+    // The string to sign quoted by SignatureDoesNotMatch holds the SecurityToken: never audited.
+    noteAudit(res, { errorCode: error.code, errorMessage: error.message.split(STRING_TO_SIGN_MARK)[0] });
     sendError(res, format, error, ctx.requestId, hostId);
   }
 }
