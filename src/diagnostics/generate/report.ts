@@ -74,20 +74,20 @@ export function renderReport(r: GenerationReport): string {
   if (u !== null) {
     lines.push('');
     if (u.policies.length === 0) lines.push(`Unused access: ${u.principal} has no identity policies.`);
-    else if (u.unused.length === 0 && u.wildcards.length === 0)
-      lines.push(`Unused access: none — every permission granted to ${u.principal} was used in the window.`);
+    else if (u.unused.length === 0)
+      lines.push(`Unused access: none; every statement granted to ${u.principal} was used in the window.`);
     else {
       lines.push(`Unused access (granted to ${u.principal}, not used in the window):`);
       for (const [where, entries] of groupByStatement(u.unused))
         lines.push(`  ${where}`, ...entries.map((g) => `    ${g.action} on ${g.resource}${conditional(g)}`));
-      if (u.wildcards.length > 0) {
-        lines.push('Wildcards used only in part (narrow them to the actions used):');
-        for (const [where, entries] of groupByStatement(u.wildcards))
-          lines.push(
-            `  ${where}`,
-            ...entries.map((g) => `    ${g.action} on ${g.resource}: used only ${g.usedActions.join(', ')}`),
-          );
-      }
+    }
+    if (u.wildcards.length > 0) {
+      lines.push('Wildcards and the only actions used under them (narrow them to these):');
+      for (const [where, entries] of groupByStatement(u.wildcards))
+        lines.push(
+          `  ${where}`,
+          ...entries.map((g) => `    ${g.action} on ${g.resource}: used only ${g.usedActions.join(', ')}`),
+        );
     }
     for (const p of u.problems) lines.push(`Could not read ${p}`);
   }
