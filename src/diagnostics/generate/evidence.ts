@@ -9,7 +9,8 @@
 //   DeleteObjects may be allowed some keys and denied others: the allowed ones are evidence.
 // - Records written before the trail listed every authorization carry only the deciding one;
 //   such a record with several evaluations (CopyObject) is counted as incomplete.
-// - OSS (RAM) requests are counted but not generated from: the policy is in the AWS language.
+// - Alibaba Cloud requests (OSS actions, acs: resources) are counted but not generated from: the
+//   policy is in the AWS language.
 import type { AuditAuthorization, AuditRecord } from '../../server/audit/record.js';
 import { selects, type PrincipalSelector } from './principal.js';
 
@@ -39,8 +40,8 @@ export interface Evidence {
   readonly principals: string[];
   /** Older records with several authorizations but only the deciding one written. */
   readonly incomplete: number;
-  /** Requests of the principal through the OSS front (not covered by the AWS policy). */
-  readonly ossRequests: number;
+  /** Requests of the principal through the Alibaba fronts: OSS, RAM STS (not covered by the AWS policy). */
+  readonly alibabaRequests: number;
   /** The first and last event times of the evidence. */
   readonly first: string | null;
   readonly last: string | null;
@@ -54,7 +55,7 @@ export class EvidenceCollector {
   private requests = 0;
   private deniedRequests = 0;
   private incomplete = 0;
-  private ossRequests = 0;
+  private alibabaRequests = 0;
   private first: string | null = null;
   private last: string | null = null;
 
@@ -64,8 +65,10 @@ export class EvidenceCollector {
     if (!selects(this.selector, record.userIdentity)) return;
     const authorizations = authorizationsOf(record);
     if (authorizations.length === 0) return;
-    if (authorizations.some((a) => a.action.toLowerCase().startsWith('oss:'))) {
-      this.ossRequests++;
+    if (
+      authorizations.some((a) => a.action.toLowerCase().startsWith('oss:') || a.resource.startsWith('acs:'))
+    ) {
+      this.alibabaRequests++;
       return;
     }
     if (record.authorizations === undefined && (record.decision?.evaluations ?? 1) > 1) this.incomplete++;
@@ -99,7 +102,7 @@ export class EvidenceCollector {
       deniedRequests: this.deniedRequests,
       principals: [...this.principals].sort(),
       incomplete: this.incomplete,
-      ossRequests: this.ossRequests,
+      alibabaRequests: this.alibabaRequests,
       first: this.first,
       last: this.last,
     };

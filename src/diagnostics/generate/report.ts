@@ -17,7 +17,7 @@ export interface GenerationReport {
     readonly deniedRequests: number;
     readonly denied: DeniedAttempt[];
     readonly incomplete: number;
-    readonly ossRequests: number;
+    readonly alibabaRequests: number;
   };
   /** Why there is no unused report, when there is none. */
   readonly notes: string[];
@@ -42,7 +42,7 @@ export function buildReport(
       deniedRequests: evidence.deniedRequests,
       denied: evidence.denied,
       incomplete: evidence.incomplete,
-      ossRequests: evidence.ossRequests,
+      alibabaRequests: evidence.alibabaRequests,
     },
     notes,
   };
@@ -67,8 +67,10 @@ export function renderReport(r: GenerationReport): string {
     lines.push(
       `Warning: ${e.incomplete} older record(s) name only the deciding authorization of a request that needed several; the policy may miss some of their actions.`,
     );
-  if (e.ossRequests > 0)
-    lines.push(`Note: ${e.ossRequests} OSS request(s) are not covered (the policy is in the AWS language).`);
+  if (e.alibabaRequests > 0)
+    lines.push(
+      `Note: ${e.alibabaRequests} Alibaba Cloud (OSS, STS) request(s) are not covered (the policy is in the AWS language).`,
+    );
   for (const note of r.notes) lines.push(`Note: ${note}`);
   const u = r.unused;
   if (u !== null) {

@@ -120,12 +120,13 @@ describe('collectEvidence', () => {
     assert.equal(e.incomplete, 1);
   });
 
-  it('records without a decision are skipped; OSS requests are counted, not generated from', () => {
+  it('records without a decision are skipped; Alibaba Cloud requests (OSS, acs: resources) are counted, not generated from', () => {
     const undecided = record(alice, []);
     const oss = record(alice, [allow('oss:GetObject', `acs:oss:*:${ACCOUNT}:photos/a`)]);
-    const e = collectEvidence([undecided, oss], selectorOf(ALICE));
+    const ram = record(alice, [allow('sts:AssumeRole', `acs:ram::${ACCOUNT}:role/reader`)]);
+    const e = collectEvidence([undecided, oss, ram], selectorOf(ALICE));
     assert.deepEqual(e.used, []);
-    assert.equal(e.ossRequests, 1);
+    assert.equal(e.alibabaRequests, 2);
     assert.equal(e.first, null);
   });
 

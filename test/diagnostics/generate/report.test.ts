@@ -15,7 +15,7 @@ const evidence = (extra: Partial<Evidence> = {}): Evidence => ({
   deniedRequests: 0,
   principals: [ALICE],
   incomplete: 0,
-  ossRequests: 0,
+  alibabaRequests: 0,
   first: '2026-11-20T00:00:00.000Z',
   last: '2026-11-20T00:00:00.000Z',
   ...extra,
@@ -39,7 +39,9 @@ const unused = (u: GrantUse[], w: GrantUse[], policies = ['user alice inline pol
 describe('renderReport', () => {
   it('evidence, window and warnings', () => {
     const text = renderReport(
-      buildReport(evidence({ incomplete: 2, ossRequests: 3, requests: 1 }), null, window, null, ['a note']),
+      buildReport(evidence({ incomplete: 2, alibabaRequests: 3, requests: 1 }), null, window, null, [
+        'a note',
+      ]),
     );
     assert.equal(
       text,
@@ -47,7 +49,7 @@ describe('renderReport', () => {
         `Evidence: 1 allowed request by ${ALICE}`,
         '  window 2026-11-16T00:00:00.000Z .. 2026-11-23T00:00:00.000Z (first 2026-11-20T00:00:00.000Z, last 2026-11-20T00:00:00.000Z)',
         'Warning: 2 older record(s) name only the deciding authorization of a request that needed several; the policy may miss some of their actions.',
-        'Note: 3 OSS request(s) are not covered (the policy is in the AWS language).',
+        'Note: 3 Alibaba Cloud (OSS, STS) request(s) are not covered (the policy is in the AWS language).',
         'Note: a note',
         '',
       ].join('\n'),
