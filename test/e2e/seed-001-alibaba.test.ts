@@ -197,10 +197,14 @@ describe('seed 001 with ali-oss and @alicloud/pop-core', () => {
       }
       assert.equal(error.code, 'InvalidParameter.PolicyGrammar');
       assert.equal(error.data?.Message, 'The parameter Policy has not passed grammar check.');
-      assert.match(error.data?.Recommend ?? '', /"allow "|Oss: GetObject/);
+      assert.match(error.data?.Recommend ?? '', /Statement\[0\]\.Effect: "allow " is not Allow or Deny/);
+      assert.match(
+        error.data?.Recommend ?? '',
+        /Statement\[0\]\.Action\[1\]: "Oss: GetObject" contains whitespace/,
+      );
     });
 
-    it('attached to the role through the IAM API: MalformedPolicyDocument, nothing attached', async () => {
+    it('attached to the role through the IAM API: MalformedPolicyDocument naming both typos, nothing attached', async () => {
       const iam = new IAMClient({
         endpoint: server.url,
         region: 'us-east-1',
@@ -218,7 +222,10 @@ describe('seed 001 with ali-oss and @alicloud/pop-core', () => {
           (e: Error) => {
             // botocore's MalformedPolicyDocument, as the AWS SDK v3 names it.
             assert.equal(e.name, 'MalformedPolicyDocumentException');
-            assert.match(e.message, /allow |Oss: GetObject/);
+            assert.match(e.message, /Effect "allow " is not valid; did you mean "Allow"\?/);
+            assert.match(e.message, /Action "Oss: GetObject" contains whitespace/);
+            // The IAM API takes AWS-form policies; RAM ones are declared in the bootstrap file.
+            assert.match(e.message, /"1" is the Alibaba RAM version/);
             return true;
           },
         );
@@ -245,7 +252,14 @@ describe('seed 001 with ali-oss and @alicloud/pop-core', () => {
         await assert.rejects(startChildServer({ bootstrapFile: file, dataDir: dir }), (e: Error) => {
           assert.match(e.message, /exited with 2/);
           assert.match(e.message, /accounts\[0\]\.roles\[0\]\.policies\.ReadOnly/);
-          assert.match(e.message, /allow |Oss: GetObject/);
+          assert.match(
+            e.message,
+            /policies\.ReadOnly: Statement\[0\]\.Effect: "allow " is not Allow or Deny/,
+          );
+          assert.match(
+            e.message,
+            /policies\.ReadOnly: Statement\[0\]\.Action\[1\]: "Oss: GetObject" contains whitespace/,
+          );
           return true;
         });
       } finally {
