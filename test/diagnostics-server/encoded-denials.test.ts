@@ -11,7 +11,9 @@ import { DecodeAuthorizationMessageCommand } from '@aws-sdk/client-sts';
 import { AuthorizationMessageKey } from '../../src/api/sts/authorization-message.js';
 import { loadMasterKey } from '../../src/identity/secrets.js';
 import { rootPrincipal } from '../../src/identity/account.js';
+import { DecisionLog } from '../../src/server/decisions.js';
 import { decodeDenial, type DecodedDenial } from '../../src/server/admin/denial-message.js';
+import { ossClient, rejection } from '../oss/helpers.js';
 import { startTestServer, TEST_ACCOUNT_ID, type TestServer } from '../support/server.js';
 import { awsCli, awsCliFailure, Clients, failure, statusOf, type Keys } from './helpers.js';
 
@@ -195,6 +197,74 @@ describe('encoded authorization messages (PORTCULLIS_ENCODE_DENIALS=1)', () => {
     const decoded = await decode(clients.root, blobOf(message));
     assert.equal(decoded.context.principal.arn, 'anonymous');
     assert.equal(decoded.trace?.principalType, 'anonymous');
+  });
+
+  it('the OSS dialect: the OSS message, then the encoded one (GET body and HEAD x-oss-err alike)', async () => {
+    const bucket = 'oss-encoded';
+    const oss = ossClient(server, { bucket });
+    await oss.putBucket(bucket);
+    await oss.put('secret.txt', Buffer.from('s'));
+    await oss.putBucketPolicy(bucket, {
+      Version: '1',
+      Statement: [
+        {
+          Effect: 'Deny',
+          Principal: ['*'],
+          Action: ['oss:GetObject'],
+          Resource: [`acs:oss:*:*:${bucket}/secret.txt`],
+        },
+      ],
+    });
+    const get = await rejection(oss.get('secret.txt'));
+    assert.equal(get.code, 'AccessDenied');
+    assert.match(get.message, /^Access denied by bucket policy\. Encoded authorization failure message: /);
+    const head = await rejection(oss.head('secret.txt'));
+    assert.equal(head.code, 'AccessDenied');
+    const blob = blobOf(head.message);
+    assert.ok(blob.length <= 4096, `small enough for the x-oss-err header: ${blob.length}`);
+    const decoded = await decode(clients.root, blob);
+    assert.equal(decoded.explicitDeny, true);
+    assert.equal(decoded.context.action, 'oss:GetObject');
+    assert.equal(decoded.trace?.deniedBy, 'resource');
+    assert.equal(decoded.trace?.operation, 'HeadObject');
+  });
+
+  it('long policies: the blob stays within the limit; the full trace while held, a compact copy after', async () => {
+    // As long as an inline policy may be (6144 characters), and far longer as a trace.
+    const statements = Array.from({ length: 28 }, (_, i) => ({
+      Sid: `U${i}`,
+      Effect: 'Allow',
+      Action: 's3:PutObject',
+      Resource: `arn:aws:s3:::${BUCKET}/t${i}/*`,
+      Condition: { IpAddress: { 'aws:SourceIp': [`10.${i}.0.0/16`, `10.${i + 100}.0.0/16`] } },
+    }));
+    statements.push({
+      Sid: 'NoQ3Either',
+      Effect: 'Deny',
+      Action: ['s3:GetObject'],
+      Resource: `arn:aws:s3:::${BUCKET}/q3.txt`,
+      Condition: { IpAddress: { 'aws:SourceIp': ['0.0.0.0/0', '::/0'] } },
+    });
+    const busy = await clients.user('busy', statements);
+    const e = await failure(clients.s3(busy).send(new GetObjectCommand({ Bucket: BUCKET, Key: 'q3.txt' })));
+    const blob = blobOf(e.message);
+    assert.ok(blob.length <= 10240, `within AWS's limit: ${blob.length}`);
+    const held = await decode(auditor, blob);
+    assert.equal(held.trace?.policies.find((p) => p.type === 'identity')?.statements.length, 29);
+    assert.equal(held.trace?.statement, 'NoQ3Either');
+
+    // The same blob once the server no longer holds the request (an empty decision log).
+    const key = AuthorizationMessageKey.fromMasterKey((await loadMasterKey(server.dataDir)).key);
+    const later = decodeDenial(key, blob, rootPrincipal(TEST_ACCOUNT_ID), new DecisionLog(1));
+    assert.ok(later.ok);
+    const identity = later.decoded.trace?.policies.find((p) => p.type === 'identity');
+    assert.deepEqual(
+      identity?.statements.map((s) => s.statement),
+      ['NoQ3Either'],
+    );
+    assert.equal(identity?.omittedStatements, 28);
+    assert.equal(later.decoded.trace?.statement, 'NoQ3Either');
+    assert.equal(later.decoded.matchedStatements.items[0]?.statementId, 'NoQ3Either');
   });
 
   it('another account cannot read the message, whatever its permissions', async () => {

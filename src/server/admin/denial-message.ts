@@ -7,8 +7,11 @@
 // forge one. It holds AWS's DecodedMessage fields plus the full explain report of the decision
 // (both accounts' sides); decoding shows it as the explain endpoint would show it to the decoding
 // principal: only to an account that took part, with the other account's policies redacted.
-// When the report would make the blob longer than the limit, it is left out and the decoder
-// falls back to the decision log (the last N requests) by request id.
+// While the server still holds the request (the decision log keeps the last N), decoding rebuilds
+// the trace from it; the blob's own copy serves after that. That copy is compacted (only the
+// statements that matched or decided) when the full one would make the blob longer than the
+// limit, and left out when even that does not fit. Blobs are not compressed: compressing what the
+// caller controls (key names, headers) with policy text it must not see would leak it by length.
 import type { PolicyLayer } from '../../policy/decide.js';
 import type { Principal } from '../../policy/request.js';
 import {
@@ -83,8 +86,29 @@ export function encodeDenial(
       ...(typeof username === 'string' ? { name: username } : {}),
     }),
   };
-  const full = key.seal(JSON.stringify({ ...base, trace: fullReport(record, entry) }));
-  return full.length <= Math.min(maxLength, MAX_ENCODED_MESSAGE) ? full : key.seal(JSON.stringify(base));
+  const limit = Math.min(maxLength, MAX_ENCODED_MESSAGE);
+  const trace = fullReport(record, entry);
+  for (const candidate of [trace, compactReport(trace)]) {
+    const sealed = key.seal(JSON.stringify({ ...base, trace: candidate }));
+    if (sealed.length <= limit) return sealed;
+  }
+  return key.seal(JSON.stringify(base));
+}
+
+/**
+ * A smaller report for long policies: each policy keeps only the statements that matched or
+ * decided (the count of the others is kept), and the context (in the AWS fields already) goes.
+ */
+function compactReport(report: ExplainReport): ExplainReport {
+  return {
+    ...report,
+    context: {},
+    policies: report.policies.map((p) => {
+      const kept = p.statements.filter((s) => s.matched || s.statement === p.decidingStatement);
+      const omitted = p.statements.length - kept.length;
+      return omitted === 0 ? p : { ...p, statements: kept, omittedStatements: omitted };
+    }),
+  };
 }
 
 export type DecodeOutcome =
@@ -131,10 +155,15 @@ export function decodeDenial(
     ...(hidden ? { matchedStatements: { items: [] } } : {}),
     requestId: json.requestId,
   };
-  if (json.trace !== undefined)
-    return { ok: true, decoded: { ...out, trace: redactReport(json.trace, access) } };
+  // While the server still holds the request, its trace is rebuilt in full; after that, the
+  // message's own copy (possibly compacted) serves.
   const record = decisions.get(json.requestId);
-  if (record !== undefined) return { ok: true, decoded: { ...out, trace: buildReport(record, access) } };
+  if (record !== undefined && sameRequest(record, decoded)) {
+    return { ok: true, decoded: { ...out, trace: buildReport(record, access) } };
+  }
+  if (json.trace !== undefined) {
+    return { ok: true, decoded: { ...out, trace: redactReport(json.trace, access) } };
+  }
   return {
     ok: true,
     decoded: {
@@ -142,6 +171,15 @@ export function decodeDenial(
       traceUnavailable: `The trace was too large for the message and request ${json.requestId} is no longer held by the server.`,
     },
   };
+}
+
+/** Whether a held record is the request the message was sealed for (ids are random, but check). */
+function sameRequest(record: RequestDecisions, decoded: AuthorizationExplanation): boolean {
+  return record.decisions.some(
+    (d) =>
+      d.request.action === decoded.context.action &&
+      d.request.principal.arn === decoded.context.principal.arn,
+  );
 }
 
 function isSealedDenial(v: unknown): v is SealedDenial {

@@ -22,8 +22,11 @@ import { iamPrivileged } from './privilege.js';
 
 export const EXPLAIN_PATH = '/_portcullis/explain/';
 
-/** A policy of the trace; `redacted` when it belongs to the other account of a cross-account request. */
-export type ReportPolicy = PolicyTrace & { redacted?: true };
+/**
+ * A policy of the trace; `redacted` when it belongs to the other account of a cross-account
+ * request; `omittedStatements` when an encoded message kept only the statements that mattered.
+ */
+export type ReportPolicy = PolicyTrace & { redacted?: true; omittedStatements?: number };
 
 /** The endpoint's answer: an Explanation (so the CLI can render it) plus who called and what fixes it. */
 export interface ExplainReport extends Omit<Explanation, 'policies'> {
