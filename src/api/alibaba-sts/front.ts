@@ -50,9 +50,11 @@ function tooLarge(): AlibabaStsError {
   );
 }
 
-async function readForm(req: IncomingMessage): Promise<string> {
+async function readForm(req: IncomingMessage, res: ServerResponse): Promise<string> {
   const declared = Number(req.headers['content-length'] ?? NaN);
   if (Number.isFinite(declared) && declared > MAX_RPC_BODY) throw tooLarge();
+  // The server leaves `Expect: 100-continue` to the fronts: without this the client would wait.
+  if (req.headers.expect?.toLowerCase() === '100-continue' && !res.headersSent) res.writeContinue();
   const body = await readAll(req, MAX_RPC_BODY, tooLarge);
   const type = (req.headers['content-type'] ?? '').toLowerCase();
   // pop-core and the other SDKs post forms; a body of another type carries no parameters.
@@ -74,7 +76,7 @@ async function handleAlibabaSts(
   const hostId = req.headers.host ?? 'sts.aliyuncs.com';
   let format: RpcFormat = formatOf(new URLSearchParams(query).get('Format') ?? undefined);
   try {
-    const params = RpcParams.parse(query, await readForm(req));
+    const params = RpcParams.parse(query, await readForm(req, res));
     format = formatOf(params.get('Format'));
     const action = params.required('Action');
     noteAudit(res, { operation: action });

@@ -2,6 +2,7 @@
 // form POST, every common-parameter failure, AssumeRole's parameter checks, role existence and
 // trust, session credentials, and bad input that must get Alibaba's error JSON — never a 500.
 import assert from 'node:assert/strict';
+import { request } from 'node:http';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { sign, stringToSign } from '../../../src/api/alibaba-sts/index.js';
@@ -253,6 +254,36 @@ describe('the RPC signature', () => {
       bad.text,
       /<Error><RequestId>[0-9A-F]{16}<\/RequestId><HostId>[^<]+<\/HostId><Code>MissingRoleSessionName<\/Code>/,
     );
+  });
+
+  it('a form POST that waits for 100 Continue gets it, then its answer', async () => {
+    const form = new URLSearchParams(
+      signedParams('POST', SEED_KEYS.ramTestApp, 'GetCallerIdentity', {}),
+    ).toString();
+    const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const r = request(
+        `${server.url}/`,
+        {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/x-www-form-urlencoded',
+            'content-length': Buffer.byteLength(form),
+            'x-acs-version': '2015-04-01',
+            expect: '100-continue',
+          },
+        },
+        (res) => {
+          let body = '';
+          res.on('data', (d: Buffer) => (body += d.toString()));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+        },
+      );
+      r.on('continue', () => r.end(form));
+      r.on('error', reject);
+      r.setTimeout(10_000, () => r.destroy(new Error('no 100 Continue')));
+    });
+    assert.equal(answer.status, 200, answer.body);
+    assert.match(answer.body, /"IdentityType":"RAMUser"/);
   });
 
   it('form POSTs are told apart by their headers: x-acs-version, x-acs-action or x-sdk-client', async () => {
