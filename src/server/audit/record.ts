@@ -200,6 +200,7 @@ function auditDecision(r: DecisionRecord, evaluations: number): AuditDecision {
 }
 
 function eventSource(front: string, action: string | undefined, url: string): string {
+  if (front === 'alibaba-sts') return 'sts.aliyuncs.com';
   const service = action?.slice(0, action.indexOf(':')).toLowerCase();
   if (service === 'iam' || service === 'sts' || service === 's3') return `${service}.amazonaws.com`;
   if (service === 'oss' || front === 'oss') return 'oss.aliyuncs.com';

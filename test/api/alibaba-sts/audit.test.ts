@@ -60,12 +60,14 @@ test('the audit trail records Alibaba STS calls with their decisions, and never 
       .map((l) => JSON.parse(l) as AuditLine);
     const byId = (id: unknown) => lines.find((l) => l.requestID === id);
     assert.equal(byId(ok.json.RequestId)?.eventName, 'AssumeRole');
+    assert.equal(byId(ok.json.RequestId)?.eventSource, 'sts.aliyuncs.com');
     assert.equal(byId(ok.json.RequestId)?.decision?.action, 'sts:AssumeRole');
     const denied = byId(refused.json.RequestId);
     assert.equal(denied?.decision?.deniedBy, 'trust');
     assert.equal(denied?.decision?.resource, `acs:ram::${TEST_ACCOUNT_ID}:role/trustsanotheraccount`);
     const bad = byId(badSignature.json.RequestId);
     assert.equal(bad?.eventName, 'GetCallerIdentity');
+    assert.equal(bad?.eventSource, 'sts.aliyuncs.com');
     assert.equal(bad?.errorCode, 'SignatureDoesNotMatch');
     assert.equal(bad?.errorMessage, 'Specified signature is not matched with our calculation.');
   } finally {
