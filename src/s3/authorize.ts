@@ -205,7 +205,14 @@ function noteEncodableDenial(call: S3Call, request: AuthzRequest): void {
   encodableDenials.set(request, () => {
     const record = decisions.get(requestId);
     const entry = record?.decisions.find((d) => d.request === request);
-    return record === undefined || entry === undefined ? '' : encodeDenial(key, record, entry, maxLength);
+    if (record === undefined || entry === undefined) return '';
+    try {
+      return encodeDenial(key, record, entry, maxLength);
+    } catch (e) {
+      // A bug here must not turn the caller's AccessDenied into an InternalError.
+      call.services.log.error({ err: e, requestId }, 'cannot encode the authorization message');
+      return '';
+    }
   });
 }
 

@@ -241,7 +241,7 @@ describe('encoded authorization messages (PORTCULLIS_ENCODE_DENIALS=1)', () => {
     statements.push({
       Sid: 'NoQ3Either',
       Effect: 'Deny',
-      Action: ['s3:GetObject'],
+      Action: 's3:GetObject',
       Resource: `arn:aws:s3:::${BUCKET}/q3.txt`,
       Condition: { IpAddress: { 'aws:SourceIp': ['0.0.0.0/0', '::/0'] } },
     });

@@ -181,7 +181,14 @@ function withEncodedDenial(services: S3Services, error: QueryError, requestId: s
   if (key === undefined || record === undefined) return error;
   const denied = record.decisions.find((d) => d.decision.decision !== 'Allowed');
   if (denied === undefined) return error;
-  const encoded = encodeDenial(key, record, denied);
+  let encoded: string;
+  try {
+    encoded = encodeDenial(key, record, denied);
+  } catch (e) {
+    // A bug here must not cost the caller its AccessDenied.
+    services.log.error({ err: e, requestId }, 'cannot encode the authorization message');
+    return error;
+  }
   return new QueryError(
     error.code,
     `${error.message}${/[.!?]$/.test(error.message) ? '' : '.'} ${ENCODED_MESSAGE_PREFIX}${encoded}`,
