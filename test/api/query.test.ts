@@ -223,6 +223,34 @@ describe('Query errors', () => {
     assert.equal(errorOf(r).code, 'RequestEntityTooLarge');
   });
 
+  it('a client that sends Expect: 100-continue is told to go on, and answered', async () => {
+    const url = new URL('/', t.url);
+    const body = 'Action=ListUsers&Version=2010-05-08';
+    const { host: _host, ...headers } = signV4({
+      method: 'POST',
+      url,
+      headers: { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8', expect: '100-continue' },
+      credentials: root,
+      service: 'iam',
+      region: 'us-east-1',
+      body,
+    }).headers;
+    const { request } = await import('node:http');
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = request(url, { method: 'POST', headers: { ...headers, 'content-length': body.length } });
+      // The body goes only once the server says 100 Continue; without it this would hang.
+      req.on('continue', () => req.end(body));
+      req.on('response', (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on('error', reject);
+      req.setTimeout(5000, () => req.destroy(new Error('no 100 Continue: the request hung')));
+      req.flushHeaders();
+    });
+    assert.equal(status, 200);
+  });
+
   it('S3 requests are not claimed', async () => {
     const { host: _h, ...headers } = signV4({
       method: 'GET',

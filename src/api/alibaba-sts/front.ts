@@ -6,7 +6,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { S3Services } from '../../s3/context.js';
 import { noteAudit } from '../../server/audit/hook.js';
-import { readAll } from '../../server/body.js';
+import { readRequestBody } from '../../server/body.js';
 import type { ProtocolFront } from '../../server/fronts.js';
 import { HttpRequestContext } from '../../server/request-context.js';
 import type { QueryCall } from '../query/call.js';
@@ -51,11 +51,7 @@ function tooLarge(): AlibabaStsError {
 }
 
 async function readForm(req: IncomingMessage, res: ServerResponse): Promise<string> {
-  const declared = Number(req.headers['content-length'] ?? NaN);
-  if (Number.isFinite(declared) && declared > MAX_RPC_BODY) throw tooLarge();
-  // The server leaves `Expect: 100-continue` to the fronts: without this the client would wait.
-  if (req.headers.expect?.toLowerCase() === '100-continue' && !res.headersSent) res.writeContinue();
-  const body = await readAll(req, MAX_RPC_BODY, tooLarge);
+  const body = await readRequestBody(req, res, MAX_RPC_BODY, tooLarge);
   const type = (req.headers['content-type'] ?? '').toLowerCase();
   // pop-core and the other SDKs post forms; a body of another type carries no parameters.
   return type === '' || type.startsWith('application/x-www-form-urlencoded') ? body.toString('utf8') : '';

@@ -6,7 +6,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { verifyRequest } from '../../auth/index.js';
 import type { S3Services } from '../../s3/context.js';
 import { credentialLookup, headersOf } from '../../server/authenticate.js';
-import { readAll } from '../../server/body.js';
+import { readRequestBody } from '../../server/body.js';
 import type { ProtocolFront } from '../../server/fronts.js';
 import { HttpRequestContext } from '../../server/request-context.js';
 import { iamStoreOf, QueryParams, type QueryCall } from '../query/index.js';
@@ -26,16 +26,12 @@ function claims(req: IncomingMessage): boolean {
   return target(req)?.startsWith(ORGANIZATIONS_TARGET_PREFIX) === true;
 }
 
-async function readBody(req: IncomingMessage): Promise<Buffer> {
-  const declared = Number(req.headers['content-length'] ?? NaN);
-  const tooLarge = () =>
-    new OrgError(
-      'SerializationException',
-      `Request body must be at most ${MAX_ORGANIZATIONS_BODY} bytes.`,
-      413,
-    );
-  if (Number.isFinite(declared) && declared > MAX_ORGANIZATIONS_BODY) throw tooLarge();
-  return readAll(req, MAX_ORGANIZATIONS_BODY, tooLarge);
+function tooLarge(): OrgError {
+  return new OrgError(
+    'SerializationException',
+    `Request body must be at most ${MAX_ORGANIZATIONS_BODY} bytes.`,
+    413,
+  );
 }
 
 function parseJson(body: Buffer): JsonObject {
@@ -66,7 +62,7 @@ async function handle(services: S3Services, req: IncomingMessage, res: ServerRes
     if (req.method !== 'POST' || path !== '/') {
       throw new OrgError('UnknownOperationException', 'The Organizations API is served at POST /.', 404);
     }
-    const body = await readBody(req);
+    const body = await readRequestBody(req, res, MAX_ORGANIZATIONS_BODY, tooLarge);
     const result = await verifyRequest(
       { method: 'POST', path, query: rawQuery, headers: headersOf(req), clock: Date.now, body },
       {

@@ -8,7 +8,7 @@ import { ANONYMOUS } from '../../identity/resolver.js';
 import type { S3Services } from '../../s3/context.js';
 import type { Caller } from '../../server/caller.js';
 import { credentialLookup, headersOf } from '../../server/authenticate.js';
-import { readAll } from '../../server/body.js';
+import { readRequestBody } from '../../server/body.js';
 import type { ProtocolFront } from '../../server/fronts.js';
 import { HttpRequestContext } from '../../server/request-context.js';
 import { denialEncoderOf, ENCODED_MESSAGE_PREFIX, encodeDenial } from '../../server/admin/denial-message.js';
@@ -56,12 +56,6 @@ function isQueryRequest(req: IncomingMessage): boolean {
   return method === 'POST' && type.toLowerCase().startsWith('application/x-www-form-urlencoded');
 }
 
-async function readBody(req: IncomingMessage): Promise<Buffer> {
-  const declared = Number(req.headers['content-length'] ?? NaN);
-  if (Number.isFinite(declared) && declared > MAX_QUERY_BODY) throw tooLarge();
-  return readAll(req, MAX_QUERY_BODY, tooLarge);
-}
-
 function tooLarge(): QueryError {
   return new QueryError(
     'RequestEntityTooLarge',
@@ -80,7 +74,7 @@ async function handleQuery(services: S3Services, req: IncomingMessage, res: Serv
   // Until the credential scope or Version says otherwise, errors speak IAM.
   let service: QueryServiceName = scopeService(req, urlParams) === 'sts' ? 'sts' : 'iam';
   try {
-    const body = await readBody(req);
+    const body = await readRequestBody(req, res, MAX_QUERY_BODY, tooLarge);
     const type = (req.headers['content-type'] ?? '').toLowerCase();
     const bodyParams = type.startsWith('application/x-www-form-urlencoded')
       ? new URLSearchParams(body.toString('utf8'))

@@ -12,6 +12,7 @@ import { call, SEED_KEYS } from './helpers.js';
 
 interface AuditLine {
   eventName: string;
+  eventSource: string;
   requestID: string;
   errorCode?: string;
   errorMessage?: string;
