@@ -165,7 +165,7 @@ async function readObject(call: S3Call, withBody: boolean): Promise<Reply> {
   const body =
     wanted.end - wanted.start < SMALL_READ_BYTES
       ? await call.services.blobs.readBuffer(obj.blobId, wanted)
-      : await call.services.blobs.read(obj.blobId, range);
+      : await call.services.blobs.source(obj.blobId, wanted);
   return { status, headers, body };
 }
 

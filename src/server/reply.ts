@@ -5,13 +5,15 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { renderErrorXml, type S3Error } from './errors.js';
 import type { HttpRequestContext } from './request-context.js';
+import type { BlobSource } from '../store/blobs.js';
+import { sendSource } from './send-source.js';
 
 export type HeaderMap = Record<string, string | number | readonly string[] | undefined>;
 
 export interface Reply {
   readonly status: number;
   readonly headers?: HeaderMap;
-  readonly body?: string | Buffer | Readable;
+  readonly body?: string | Buffer | Readable | BlobSource;
 }
 
 export function xmlReply(xml: string, status = 200, headers: HeaderMap = {}): Reply {
@@ -20,6 +22,10 @@ export function xmlReply(xml: string, status = 200, headers: HeaderMap = {}): Re
 
 export function emptyReply(status = 200, headers: HeaderMap = {}): Reply {
   return { status, headers };
+}
+
+function isSource(body: Reply['body']): body is BlobSource {
+  return typeof body === 'object' && body !== null && 'readInto' in body;
 }
 
 function applyHeaders(res: ServerResponse, headers: HeaderMap | undefined): void {
@@ -38,6 +44,7 @@ export async function sendReply(ctx: HttpRequestContext, reply: Reply): Promise<
   const noBody = req.method === 'HEAD' || reply.status === 304 || reply.status === 204;
   if (noBody) {
     if (body instanceof Readable) body.destroy();
+    else if (isSource(body)) await body.close();
     // HEAD keeps the Content-Length the handler set (the object's size); others say 0.
     if (!res.hasHeader('content-length') && reply.status !== 204 && reply.status !== 304) {
       res.setHeader(
@@ -48,9 +55,10 @@ export async function sendReply(ctx: HttpRequestContext, reply: Reply): Promise<
     res.end();
     return;
   }
-  if (body instanceof Readable) {
+  if (body instanceof Readable || isSource(body)) {
     try {
-      await pipeline(body, res);
+      if (body instanceof Readable) await pipeline(body, res);
+      else await sendSource(res, body);
     } catch {
       // The client went away or the blob failed mid-body: the status line is gone, so the only
       // honest signal left is a connection that ends before Content-Length bytes.

@@ -34,6 +34,16 @@ export interface ByteRange {
   readonly end: number;
 }
 
+/** An open blob, read by position (see BlobStore.source). */
+export interface BlobSource {
+  /** First byte to send and how many bytes from there. */
+  readonly start: number;
+  readonly length: number;
+  /** Fills `buffer` from `position` (up to `length` bytes); 0 at end of file. */
+  readInto(buffer: Buffer, length: number, position: number): Promise<number>;
+  close(): Promise<void>;
+}
+
 export interface SweepResult {
   readonly tempFilesRemoved: number;
   readonly blobsRemoved: number;
@@ -64,6 +74,12 @@ export interface BlobStore {
    * bytes (one open, one read, one close). Throws NoSuchBlob, or if the blob is shorter.
    */
   readBuffer(blobId: string, range: ByteRange): Promise<Buffer>;
+  /**
+   * An open blob to copy out with buffers the caller reuses (large GET bodies): a stream would
+   * allocate a fresh buffer per chunk, and at disk speed that garbage costs more than the copy.
+   * Throws NoSuchBlob. The caller must close it.
+   */
+  source(blobId: string, range?: ByteRange): Promise<BlobSource>;
   size(blobId: string): Promise<number>;
   /** Idempotent: deleting a missing blob succeeds. */
   delete(blobId: string): Promise<void>;

@@ -23,6 +23,7 @@ import { promisify } from 'node:util';
 import type { Readable } from 'node:stream';
 import type {
   BlobBody,
+  BlobSource,
   BlobConcatResult,
   BlobStore,
   BlobWriteOptions,
@@ -42,7 +43,7 @@ const SHARDS = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, 
 const WRITE_BATCH_BYTES = 1 << 20;
 // Whole bodies up to this size are written with synchronous calls (see writeBlob).
 const SYNC_WRITE_MAX_BYTES = 256 * 1024;
-const READ_HIGH_WATER_MARK = 256 * 1024;
+const READ_HIGH_WATER_MARK = 1024 * 1024;
 const SWEEP_BATCH = 1000;
 
 const fdatasyncAsync = promisify(fdatasync);
@@ -249,6 +250,23 @@ export class FsBlobStore implements BlobStore {
       return buffer;
     } finally {
       await fh.close();
+    }
+  }
+
+  async source(blobId: string, range?: ByteRange): Promise<BlobSource> {
+    const fh = await this.openForRead(blobId);
+    try {
+      const start = range?.start ?? 0;
+      const length = range !== undefined ? range.end - range.start + 1 : (await fh.stat()).size;
+      return {
+        start,
+        length,
+        readInto: async (buffer, n, position) => (await fh.read(buffer, 0, n, position)).bytesRead,
+        close: () => fh.close(),
+      };
+    } catch (e) {
+      await fh.close();
+      throw e;
     }
   }
 

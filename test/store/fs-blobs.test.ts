@@ -78,6 +78,20 @@ describe('FsBlobStore', () => {
     assert.deepEqual(await blobs.readBuffer(res.blobId, { start: 7, end: 4102 }), data.subarray(7, 4103));
     await rejectsWith(blobs.readBuffer(res.blobId, { start: 0, end: data.length }), 'NoSuchBlob');
     await rejectsWith(blobs.readBuffer('0'.repeat(32), { start: 0, end: 0 }), 'NoSuchBlob');
+    // An open source reads by position, whole or by range.
+    const whole = await blobs.source(res.blobId);
+    const ranged = await blobs.source(res.blobId, { start: 10, end: 19 });
+    try {
+      assert.deepEqual([whole.start, whole.length, ranged.start, ranged.length], [0, data.length, 10, 10]);
+      const buffer = Buffer.alloc(10);
+      assert.equal(await ranged.readInto(buffer, 10, ranged.start), 10);
+      assert.deepEqual(buffer, data.subarray(10, 20));
+      assert.equal(await whole.readInto(buffer, 10, data.length), 0, 'end of file');
+    } finally {
+      await whole.close();
+      await ranged.close();
+    }
+    await rejectsWith(blobs.source('0'.repeat(32)), 'NoSuchBlob');
     assert.deepEqual(await readdir(join(dir, 'tmp')), []);
   });
 
