@@ -4,7 +4,9 @@
 import { bucketPolicyId } from '../s3/bucket-policy-cache.js';
 import { bucketOf } from '../s3/context.js';
 import { compilePolicyText } from '../policy/compile.js';
+import { lintPolicy } from '../policy/lint/lint.js';
 import type { PolicyDocument } from '../policy/model.js';
+import { findingHeaders, rejectionMessage, warningsOf } from '../server/admin/policy-findings.js';
 import { readAll } from '../server/body.js';
 import { emptyReply } from '../server/reply.js';
 import type { OssOperationSpec } from './call.js';
@@ -37,14 +39,15 @@ export const PutBucketPolicy: OssOperationSpec = {
       { id: bucketPolicyId(bucket.name), type: 'resource' },
       { dialect: 'ram' },
     );
-    if (!compiled.ok)
-      throw ossError('InvalidPolicyDocument', compiled.problems[0]?.message ?? 'Invalid Policy Document');
+    // Linted like every policy write: the linter's words for a rejection, warnings in headers.
+    const findings = lintPolicy(text, { dialect: 'ram', type: 'resource' });
+    if (!compiled.ok) throw ossError('InvalidPolicyDocument', rejectionMessage(findings, compiled.problems));
     const outside = resourceOutsideBucket(compiled.policy.document, bucket.name);
     if (outside !== undefined)
       throw ossError('InvalidPolicyDocument', `The resource ${outside} is not in bucket ${bucket.name}.`);
     await call.services.metadata.putBucketConfig(bucket.name, 'policy', text);
     call.services.policies.remember(bucket.name, text, compiled.policy);
-    return emptyReply(200);
+    return emptyReply(200, findingHeaders(warningsOf(findings)));
   },
 };
 

@@ -194,3 +194,34 @@ test('one store, two dialects: put via ali-oss, get via the S3 SDK, and back', a
   assert.equal(back.res.headers['x-oss-meta-origin'], 's3');
   assert.match(back.res.headers['etag'] ?? '', /^"[0-9A-F]{32}"$/);
 });
+
+test('PutBucketPolicy is linted: typos refused in the linter words, warnings returned in headers', async () => {
+  const client = ossClient(server);
+  const typo = await rejection(
+    client.putBucketPolicy(BUCKET, {
+      Version: '1',
+      Statement: [
+        {
+          Effect: 'allow ',
+          Principal: ['*'],
+          Action: ['oss:GetObject'],
+          Resource: [`acs:oss:*:*:${BUCKET}/*`],
+        },
+      ],
+    }),
+  );
+  assert.equal(typo.code, 'InvalidPolicyDocument');
+  assert.match(typo.message, /did you mean "Allow"\?.*\(line \d+, column \d+\) \[effect-invalid\]/);
+  // Valid but public to everyone without a condition: stored, with the linter's warning attached.
+  const put = await client.putBucketPolicy(BUCKET, {
+    Version: '1',
+    Statement: [
+      { Effect: 'Allow', Principal: ['*'], Action: ['oss:GetObject'], Resource: [`acs:oss:*:*:${BUCKET}/*`] },
+    ],
+  });
+  assert.equal(put.status, 200);
+  const headers = put.res.headers as Record<string, string>;
+  assert.ok(Number(headers['x-portcullis-policy-warnings']) >= 1, JSON.stringify(headers));
+  assert.match(headers['x-portcullis-policy-findings'] ?? '', /"severity":"warning"/);
+  await client.deleteBucketPolicy(BUCKET);
+});
