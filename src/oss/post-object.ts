@@ -8,7 +8,6 @@
 // is anonymous (a public-read-write bucket takes it). The signer is then authorized for
 // oss:PutObject on the key, as any other write.
 import { deriveSigningKey, hmacSha1Base64, hmacSha256, safeEqual } from '../auth/crypto.js';
-import type { ResolvedIdentity } from '../identity/resolver.js';
 import type { Caller } from '../server/caller.js';
 import { S3Error } from '../server/errors.js';
 import { emptyReply, xmlReply, type Reply } from '../server/reply.js';
@@ -24,6 +23,7 @@ import type { OssCall, OssOperationSpec } from './call.js';
 import { Crc64, tapCrc } from './crc64.js';
 import { ossEtag } from './headers.js';
 import { CRC_HEADER, OBJECT_ACLS, TYPE_HEADER } from './objects.js';
+import { formCaller, formFileName, resolveFormSigner } from '../s3/post-signer.js';
 
 const V4 = 'OSS4-HMAC-SHA256';
 
@@ -32,34 +32,6 @@ function fieldMissing(name: string): S3Error {
     ArgumentName: name,
     ArgumentValue: '',
   });
-}
-
-async function resolve(
-  call: OssCall,
-  accessKeyId: string,
-  token: string | undefined,
-): Promise<ResolvedIdentity> {
-  let identity: ResolvedIdentity | undefined;
-  try {
-    identity = await call.services.identities.resolveAccessKey(accessKeyId, token);
-  } catch {
-    throw new S3Error('InvalidToken');
-  }
-  if (identity === undefined)
-    throw new S3Error('InvalidAccessKeyId', undefined, { OSSAccessKeyId: accessKeyId });
-  if (identity.sessionToken !== undefined && identity.sessionToken !== token)
-    throw new S3Error('InvalidToken');
-  return identity;
-}
-
-function callerOf(identity: ResolvedIdentity, signatureVersion: string): Caller {
-  return {
-    principal: identity.principal,
-    policies: identity.policies,
-    identity,
-    signatureVersion,
-    authType: 'POST',
-  };
 }
 
 /** The form's signer and policy; undefined for an unsigned form. */
@@ -82,7 +54,7 @@ async function formSigner(
         ArgumentName: 'x-oss-credential',
         ArgumentValue: credential,
       });
-    const identity = await resolve(call, accessKeyId, token);
+    const identity = await resolveFormSigner(call.services, accessKeyId, token, 'OSSAccessKeyId');
     const key = deriveSigningKey(
       identity.secretAccessKey,
       date,
@@ -93,17 +65,17 @@ async function formSigner(
     );
     if (!safeEqual(hmacSha256(key, policyText).toString('hex'), signature))
       throw new S3Error('SignatureDoesNotMatch', undefined, { OSSAccessKeyId: accessKeyId });
-    return { caller: callerOf(identity, V4), policy: parsePostPolicy(policyText) };
+    return { caller: formCaller(identity, V4), policy: parsePostPolicy(policyText) };
   }
   const accessKeyId = fields.get('ossaccesskeyid');
   if (accessKeyId === undefined) return undefined;
   if (policyText === undefined) throw fieldMissing('policy');
   const signature = fields.get('signature');
   if (signature === undefined) throw fieldMissing('Signature');
-  const identity = await resolve(call, accessKeyId, token);
+  const identity = await resolveFormSigner(call.services, accessKeyId, token, 'OSSAccessKeyId');
   if (!safeEqual(hmacSha1Base64(identity.secretAccessKey, policyText), signature))
     throw new S3Error('SignatureDoesNotMatch', undefined, { OSSAccessKeyId: accessKeyId });
-  return { caller: callerOf(identity, 'OSS'), policy: parsePostPolicy(policyText) };
+  return { caller: formCaller(identity, 'OSS'), policy: parsePostPolicy(policyText) };
 }
 
 /** Only the fields the policy speaks of are checked (OSS has no "extra input fields" rule). */
@@ -143,7 +115,7 @@ export const PostObjectOss: OssOperationSpec = {
     fields.set('bucket', bucket.name);
     if (signer !== undefined)
       checkPostPolicy(signer.policy, fieldsNamedBy(signer.policy, fields), names, new Date());
-    const key = rawKey.replaceAll('${filename}', baseName(file.filename));
+    const key = rawKey.replaceAll('${filename}', formFileName(file.filename));
     if (key === '' || Buffer.byteLength(key) > MAX_KEY_BYTES - 1)
       throw new S3Error({ code: 'InvalidObjectName', status: 400 }, 'The specified object is not valid.');
     const acl = fields.get('x-oss-object-acl');
@@ -201,10 +173,6 @@ export const PostObjectOss: OssOperationSpec = {
     return successReply(call, key, ossEtag(etag), crc.toString(), fields);
   },
 };
-
-function baseName(filename: string): string {
-  return filename.slice(Math.max(filename.lastIndexOf('/'), filename.lastIndexOf('\\')) + 1);
-}
 
 function successReply(
   call: OssCall,

@@ -3,7 +3,6 @@
 // base64 policy under the SigV4 signing key) or SigV2 (`AWSAccessKeyId` + `signature` =
 // HMAC-SHA1), then the policy is checked, then the signer is authorized as for PutObject.
 import { deriveSigningKey, hmacSha1Base64, hmacSha256, safeEqual } from '../auth/crypto.js';
-import type { ResolvedIdentity } from '../identity/resolver.js';
 import type { Caller } from '../server/caller.js';
 import { S3Error } from '../server/errors.js';
 import { emptyReply, xmlReply, type Reply } from '../server/reply.js';
@@ -16,6 +15,7 @@ import type { OperationSpec } from './operation.js';
 import { checkPostPolicy, lengthRange, parsePostPolicy, type PostPolicy } from './post-policy.js';
 import { MAX_KEY_BYTES } from './routes.js';
 import { MAX_UPLOAD_BYTES } from './upload.js';
+import { formCaller, formFileName, resolveFormSigner } from './post-signer.js';
 
 const SYSTEM_FIELDS = [
   'cache-control',
@@ -37,24 +37,6 @@ function signatureMismatch(accessKeyId: string): S3Error {
   return new S3Error('SignatureDoesNotMatch', undefined, { AWSAccessKeyId: accessKeyId });
 }
 
-async function resolve(
-  call: S3Call,
-  accessKeyId: string,
-  token: string | undefined,
-): Promise<ResolvedIdentity> {
-  let identity: ResolvedIdentity | undefined;
-  try {
-    identity = await call.services.identities.resolveAccessKey(accessKeyId, token);
-  } catch {
-    throw new S3Error('InvalidToken');
-  }
-  if (identity === undefined)
-    throw new S3Error('InvalidAccessKeyId', undefined, { AWSAccessKeyId: accessKeyId });
-  if (identity.sessionToken !== undefined && identity.sessionToken !== token)
-    throw new S3Error('InvalidToken');
-  return identity;
-}
-
 /** The signer of the form, or undefined for an unsigned (anonymous) form. */
 async function formSigner(
   call: S3Call,
@@ -74,33 +56,23 @@ async function formSigner(
         ArgumentName: 'x-amz-credential',
         ArgumentValue: credential,
       });
-    const identity = await resolve(call, accessKeyId, token);
+    const identity = await resolveFormSigner(call.services, accessKeyId, token, 'AWSAccessKeyId');
     const key = deriveSigningKey(identity.secretAccessKey, date, region, 's3');
     const expected = hmacSha256(key, policyText).toString('hex');
     if (!safeEqual(expected, fields.get('x-amz-signature') ?? '')) throw signatureMismatch(accessKeyId);
-    return { caller: callerOf(identity, 'AWS4-HMAC-SHA256'), policy: parsePostPolicy(policyText) };
+    return { caller: formCaller(identity, 'AWS4-HMAC-SHA256'), policy: parsePostPolicy(policyText) };
   }
   const accessKeyId = fields.get('awsaccesskeyid');
   if (accessKeyId !== undefined) {
     if (policyText === undefined) throw fieldMissing('policy');
     const signature = fields.get('signature');
     if (signature === undefined) throw fieldMissing('signature');
-    const identity = await resolve(call, accessKeyId, token);
+    const identity = await resolveFormSigner(call.services, accessKeyId, token, 'AWSAccessKeyId');
     if (!safeEqual(hmacSha1Base64(identity.secretAccessKey, policyText), signature))
       throw signatureMismatch(accessKeyId);
-    return { caller: callerOf(identity, 'AWS'), policy: parsePostPolicy(policyText) };
+    return { caller: formCaller(identity, 'AWS'), policy: parsePostPolicy(policyText) };
   }
   return undefined;
-}
-
-function callerOf(identity: ResolvedIdentity, signatureVersion: string): Caller {
-  return {
-    principal: identity.principal,
-    policies: identity.policies,
-    identity,
-    signatureVersion,
-    authType: 'POST',
-  };
 }
 
 export const PostObject: OperationSpec = {
@@ -137,7 +109,7 @@ export const PostObject: OperationSpec = {
     const signer = await formSigner(call, fields);
     fields.set('bucket', bucket.name);
     if (signer !== undefined) checkPostPolicy(signer.policy, fields, names, new Date());
-    const key = rawKey.replaceAll('${filename}', baseName(file.filename));
+    const key = rawKey.replaceAll('${filename}', formFileName(file.filename));
     if (key === '' || Buffer.byteLength(key) > MAX_KEY_BYTES)
       throw new S3Error('KeyTooLongError', undefined, {
         MaxSizeAllowed: MAX_KEY_BYTES,
@@ -154,10 +126,6 @@ export const PostObject: OperationSpec = {
     return await store(postCall, file, key, fields, ownedBy, signer?.policy);
   },
 };
-
-function baseName(filename: string): string {
-  return filename.slice(Math.max(filename.lastIndexOf('/'), filename.lastIndexOf('\\')) + 1);
-}
 
 async function store(
   call: S3Call,
