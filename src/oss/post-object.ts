@@ -14,7 +14,7 @@ import { emptyReply, xmlReply, type Reply } from '../server/reply.js';
 import { buildXml } from '../server/xml.js';
 import { deleteBlobs } from '../s3/objects.js';
 import { bucketOf } from '../s3/context.js';
-import { formBoundary, parseForm } from '../s3/form-data.js';
+import { fieldsOf, formBoundary, parseForm } from '../s3/form-data.js';
 import { checkPostPolicy, lengthRange, parsePostPolicy, type PostPolicy } from '../s3/post-policy.js';
 import { MAX_KEY_BYTES } from '../s3/routes.js';
 import { MAX_UPLOAD_BYTES } from '../s3/upload.js';
@@ -99,14 +99,7 @@ export const PostObjectOss: OssOperationSpec = {
     if (boundary === undefined)
       throw new S3Error('InvalidArgument', 'The body of a PostObject request must be multipart/form-data.');
     const form = await parseForm(call.body.stream, boundary);
-    const fields = new Map<string, string>();
-    const names = new Map<string, string>();
-    for (const f of form.fields) {
-      const k = f.name.toLowerCase();
-      if (fields.has(k)) continue;
-      fields.set(k, f.value);
-      names.set(k, f.name);
-    }
+    const { fields, names } = fieldsOf(form);
     const file = form.file;
     if (file === undefined) throw fieldMissing('file');
     const rawKey = fields.get('key');

@@ -177,3 +177,19 @@ export async function parseForm(source: AsyncIterable<Uint8Array>, boundary: str
     fields.push({ name, value: value.toString('utf8') });
   }
 }
+
+/**
+ * The form's fields by lower-case name (field names are case-insensitive; the first of a name
+ * counts), with the names as sent, for the policy's conditions and the success reply.
+ */
+export function fieldsOf(form: ParsedForm): { fields: Map<string, string>; names: Map<string, string> } {
+  const fields = new Map<string, string>();
+  const names = new Map<string, string>();
+  for (const f of form.fields) {
+    const k = f.name.toLowerCase();
+    if (fields.has(k)) continue;
+    fields.set(k, f.value);
+    names.set(k, f.name);
+  }
+  return { fields, names };
+}

@@ -10,7 +10,7 @@ import { buildXml } from '../server/xml.js';
 import { aclForWrite } from './acl.js';
 import { authorize, operationTarget } from './authorize.js';
 import { bucketOf, type S3Call } from './context.js';
-import { formBoundary, parseForm, type FormFile } from './form-data.js';
+import { fieldsOf, formBoundary, parseForm, type FormFile } from './form-data.js';
 import type { OperationSpec } from './operation.js';
 import { checkPostPolicy, lengthRange, parsePostPolicy, type PostPolicy } from './post-policy.js';
 import { MAX_KEY_BYTES } from './routes.js';
@@ -89,14 +89,7 @@ export const PostObject: OperationSpec = {
         },
       );
     const form = await parseForm(call.body.stream, boundary);
-    const fields = new Map<string, string>();
-    const names = new Map<string, string>();
-    for (const f of form.fields) {
-      const k = f.name.toLowerCase();
-      if (fields.has(k)) continue;
-      fields.set(k, f.value);
-      names.set(k, f.name);
-    }
+    const { fields, names } = fieldsOf(form);
     const file = form.file;
     if (file === undefined)
       throw new S3Error('InvalidArgument', 'POST requires exactly one file upload per request.', {
