@@ -70,6 +70,7 @@ import type { SecretBox } from '../../identity/secrets.js';
 import { generateUniqueId } from '../../sts/credentials.js';
 import { compileOnce } from './compiled-once.js';
 import type { SqlDialectTraits } from './dialect.js';
+import { inTransaction } from './transaction.js';
 import { byPathPrefix, toAccessKey, toGroup, toRole, toUser, versionId, versionNumber } from './iam-rows.js';
 import * as org from './iam-sql-org.js';
 import { date, encodeMap, int } from './rows.js';
@@ -77,7 +78,6 @@ import type { StoreDatabase } from './schema.js';
 
 type Db = Kysely<StoreDatabase>;
 
-const MAX_TX_ATTEMPTS = 5;
 const ENTITY_TABLE = { user: 'iam_users', group: 'iam_groups', role: 'iam_roles' } as const;
 const QUOTA_NAME: Readonly<Record<EntityKind, string>> = {
   user: 'PoliciesPerUser',
@@ -126,14 +126,7 @@ export class SqlIamStore implements IamStore {
 
   private async tx<T>(fn: (q: Db) => Promise<T>): Promise<T> {
     if (this.inTransaction) return fn(this.db);
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.db.transaction().execute(fn);
-      } catch (e) {
-        if (attempt < MAX_TX_ATTEMPTS && this.traits.isRetryable(e)) continue;
-        throw e;
-      }
-    }
+    return inTransaction(this.db, this.traits, fn);
   }
 
   /** A write: one transaction that starts by bumping the generation (and, on PostgreSQL, locking it). */

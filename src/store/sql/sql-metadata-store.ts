@@ -30,6 +30,7 @@ import {
   type StringMap,
 } from '../metadata.js';
 import type { SqlDialectTraits } from './dialect.js';
+import { inTransaction } from './transaction.js';
 import { hotQueries, objectRowValues, type HotQueries } from './hot-queries.js';
 import {
   decodeMap,
@@ -48,7 +49,6 @@ import type { MultipartPartsTable, MultipartUploadsTable, ObjectsTable, StoreDat
 
 type Db = Kysely<StoreDatabase>;
 
-const MAX_TX_ATTEMPTS = 5;
 // Bounded IN lists: SQLite allows 32766 parameters, PostgreSQL 65535; stay far below both.
 const IN_CHUNK = 500;
 
@@ -64,15 +64,8 @@ export class SqlMetadataStore implements MetadataStore {
 
   // ---- helpers
 
-  private async tx<T>(fn: (trx: Db) => Promise<T>): Promise<T> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.db.transaction().execute(fn);
-      } catch (e) {
-        if (attempt < MAX_TX_ATTEMPTS && this.traits.isRetryable(e)) continue;
-        throw e;
-      }
-    }
+  private tx<T>(fn: (trx: Db) => Promise<T>): Promise<T> {
+    return inTransaction(this.db, this.traits, fn);
   }
 
   private async bucketExists(q: Db, bucket: string): Promise<boolean> {
