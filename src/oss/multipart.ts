@@ -9,6 +9,7 @@ import {
   CreateMultipartUpload,
   ListMultipartUploads,
   ListParts,
+  storedPartsFor,
   UploadPart,
 } from '../s3/multipart.js';
 import { deleteBlobs } from '../s3/objects.js';
@@ -22,7 +23,6 @@ import { ossKeyOf, type OssCall, type OssOperationSpec } from './call.js';
 import { Crc64 } from './crc64.js';
 import { ossEtag, restateReply } from './headers.js';
 import { CRC_HEADER, refuseOverwrite, TYPE_HEADER } from './objects.js';
-import { listAllParts } from '../store/parts.js';
 
 export const MIN_OSS_PART_BYTES = 100 * 1024;
 const COMPLETE_BODY_LIMIT = 4 * 1024 * 1024;
@@ -55,14 +55,7 @@ export const CompleteMultipartUpload: OssOperationSpec = {
       if (!/^\d{1,5}$/.test(n) || etag === undefined) throw new S3Error('MalformedXML');
       return { partNumber: Number(n), etag };
     });
-    if (requested.length === 0) throw new S3Error('MalformedXML');
-    for (let i = 1; i < requested.length; i++) {
-      if ((requested[i]?.partNumber ?? 0) <= (requested[i - 1]?.partNumber ?? 0))
-        throw new S3Error('InvalidPartOrder', undefined, { UploadId: uploadId });
-    }
-    const stored = new Map(
-      (await listAllParts(call.services.metadata, bucket.name, key, uploadId)).map((p) => [p.partNumber, p]),
-    );
+    const stored = await storedPartsFor(call, key, uploadId, requested);
     const chosen: PartRecord[] = [];
     for (const [i, want] of requested.entries()) {
       const part = stored.get(want.partNumber);

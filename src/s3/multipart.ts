@@ -206,6 +206,25 @@ export const UploadPartCopy: OperationSpec = {
 
 async function* noBytes(): AsyncGenerator<Uint8Array> {}
 
+/**
+ * The upload's stored parts by number, once the completion's list is known to be non-empty and
+ * in ascending order (MalformedXML / InvalidPartOrder otherwise). Shared with OSS.
+ */
+export async function storedPartsFor(
+  call: S3Call,
+  key: string,
+  uploadId: string,
+  requested: readonly { readonly partNumber: number }[],
+): Promise<Map<number, PartRecord>> {
+  if (requested.length === 0) throw new S3Error('MalformedXML');
+  for (let i = 1; i < requested.length; i++) {
+    if ((requested[i]?.partNumber ?? 0) <= (requested[i - 1]?.partNumber ?? 0))
+      throw new S3Error('InvalidPartOrder', undefined, { UploadId: uploadId });
+  }
+  const parts = await listAllParts(call.services.metadata, bucketOf(call).name, key, uploadId);
+  return new Map(parts.map((p) => [p.partNumber, p]));
+}
+
 export const CompleteMultipartUpload: OperationSpec = {
   async handle(call) {
     const bucket = bucketOf(call);
@@ -228,15 +247,7 @@ export const CompleteMultipartUpload: OperationSpec = {
       }
       return { partNumber: Number(n), etag, checksums };
     });
-    if (requested.length === 0) throw new S3Error('MalformedXML');
-    for (let i = 1; i < requested.length; i++) {
-      if ((requested[i]?.partNumber ?? 0) <= (requested[i - 1]?.partNumber ?? 0))
-        throw new S3Error('InvalidPartOrder', undefined, { UploadId: uploadId });
-    }
-
-    const stored = new Map(
-      (await listAllParts(call.services.metadata, bucket.name, key, uploadId)).map((p) => [p.partNumber, p]),
-    );
+    const stored = await storedPartsFor(call, key, uploadId, requested);
     const chosen: PartRecord[] = [];
     for (const [i, want] of requested.entries()) {
       const part = stored.get(want.partNumber);
